@@ -1,0 +1,124 @@
+// The store port: the only way the engine reaches the database. Two adapters
+// implement it, SqliteStore (embedded default) and MysqlStore (MySQL/MariaDB
+// via Connector/C++); both pass tests/store_contract_test.cpp.
+//
+// Write path: BeginWrite() opens one transaction; the engine reads what the
+// command needs through StoreTxn (rows it reads are locked against other
+// writers until commit), writes CommandEffects, and commits. Savepoints let
+// the group-commit executor run several commands in one transaction and undo
+// only the one that failed.
+//
+// Read path: the remaining CaseStore methods read committed data outside any
+// write transaction.
+//
+// Thread-safety: CaseStore is safe to use from many threads at once. A StoreTxn
+// belongs to the thread that opened it. Errors: kUnavailable when the
+// database cannot be reached; kConflict when a version/state check fails or
+// the database reports a deadlock/lock timeout (the caller may retry the
+// whole transaction); kInternal for anything unexpected.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/status.hpp"
+#include "engine/store/records.hpp"
+
+namespace jiuzhu {
+
+class StoreTxn {
+ public:
+  virtual ~StoreTxn() = default;  // rolls back if not committed
+
+  // Reads the case and locks it for this transaction (FOR UPDATE).
+  virtual Result<std::optional<CaseRecord>> LockCase(CaseId id) = 0;
+  // The open (non-terminal) case whose ID-number hash is `id_hash`, locked.
+  virtual Result<std::optional<CaseRecord>> FindOpenCaseByIdHash(const std::string& id_hash) = 0;
+  // Tasks of the case in state open or claimed.
+  virtual Result<std::vector<TaskRecord>> ListActiveTasks(CaseId id) = 0;
+  virtual Result<std::optional<TaskRecord>> LockTask(TaskId id) = 0;
+  virtual Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) = 0;
+
+  // Writes all effects. kConflict if the case version or a task state is
+  // not what the effects expect, or the open-case-per-ID rule would break
+  // (kAlreadyExists). On error the transaction must be rolled back (or
+  // rolled back to the last savepoint).
+  virtual Status Apply(const CommandEffects& effects) = 0;
+
+  virtual Status Savepoint() = 0;
+  virtual Status RollbackToSavepoint() = 0;
+  virtual Status ReleaseSavepoint() = 0;
+  virtual Status Commit() = 0;
+};
+
+struct InboxQuery {
+  std::vector<RoleBindingRecord> roles;  // the caller's bindings
+  std::string username;                  // the caller (for "claimed by me")
+  bool mine_only = false;                // only tasks claimed by username
+  bool queue_only = false;               // only unclaimed tasks
+  std::string programme;                 // filter, empty = any
+  std::string kind;                      // filter, empty = any
+  std::optional<bool> overdue;           // filter relative to `now`
+  Micros now = 0;
+  Micros due_before = 0;                 // 0 = no filter
+  // Keyset: tasks after (due_at, id) in (due_at, id) order.
+  Micros after_due = 0;
+  TaskId after_id = 0;
+  int limit = 50;
+};
+
+struct TaskPage {
+  std::vector<TaskRecord> tasks;
+  std::int64_t total = 0;  // all matching tasks, ignoring the keyset and limit
+};
+
+struct CaseQuery {
+  std::vector<std::string> org_paths;  // scope: cases under any of these paths
+  std::string programme;
+  std::optional<CaseState> state;
+  std::optional<Route> route;
+  std::optional<Pool> pool;
+  std::string id_hash;
+  std::string name_contains;
+  CaseId after_id = 0;  // keyset
+  int limit = 50;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // Applies migrations/<dialect>/NNNN_*.sql not yet applied; refuses to run
+  // (kFailedPrecondition) when an applied migration's checksum changed.
+  virtual Status Migrate(const std::string& migrations_dir) = 0;
+  // Versions applied so far, ascending.
+  virtual Result<std::vector<int>> AppliedMigrations() = 0;
+  virtual Status Ping() = 0;
+
+  virtual Result<std::unique_ptr<StoreTxn>> BeginWrite() = 0;
+
+  // Org tree and people (loaded from workflows/ data by `jiuzhu demo`).
+  virtual Status ReplaceOrgUnits(const std::vector<OrgUnitRecord>& units) = 0;
+  virtual Result<std::vector<OrgUnitRecord>> ListOrgUnits() = 0;
+  virtual Status UpsertUsers(const std::vector<UserRecord>& users) = 0;
+  virtual Result<std::optional<UserRecord>> FindUser(const std::string& username) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+
+  virtual Result<std::optional<CaseRecord>> GetCase(CaseId id) = 0;
+  virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) = 0;
+  virtual Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) = 0;
+  virtual Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) = 0;
+  virtual Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId id) = 0;
+  virtual Result<TaskPage> ListInbox(const InboxQuery& q) = 0;
+
+  // Calls `fn` for every case id with its audit head (seq, hash) as stored
+  // in the case row, in id order; stops early if fn returns false.
+  virtual Status ForEachCaseHead(
+      const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) = 0;
+  virtual Result<std::int64_t> CountCases() = 0;
+};
+
+}  // namespace jiuzhu

@@ -1,0 +1,619 @@
+#include "engine/store/mysql/mysql_store.hpp"
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <utility>
+#include <variant>
+
+#include "engine/store/migration_files.hpp"
+#include "engine/store/mysql/mysql_connection.hpp"
+#include "engine/store/mysql/mysql_rows.hpp"
+#include "engine/store/mysql/mysql_txn.hpp"
+
+namespace jiuzhu {
+
+using mysql::Binder;
+using mysql::Connection;
+using mysql::ConnectionPool;
+using mysql::Lease;
+
+namespace {
+
+constexpr int kCaseHeadBatch = 1000;
+
+const char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "  version    INT          NOT NULL,"
+    "  name       VARCHAR(255) NOT NULL,"
+    "  checksum   CHAR(64)     NOT NULL,"
+    "  applied_at BIGINT       NOT NULL,"
+    "  PRIMARY KEY (version)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+// Named locks are server-wide: the name carries the database (hashed to fit 64 characters).
+const char kMigrationLockName[] = "CONCAT('jiuzhu_migrate_', MD5(DATABASE()))";
+constexpr int kMigrationLockWaitSeconds = 60;
+
+const std::string kUpsertOrgUnit =
+    "INSERT INTO org_units (id, name, tier, parent_id, department_code, path) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), "
+    "tier = VALUES(tier), parent_id = VALUES(parent_id), "
+    "department_code = VALUES(department_code), path = VALUES(path)";
+const std::string kUpsertUser =
+    "INSERT INTO users (username, display_name, password_hash) VALUES (?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE display_name = VALUES(display_name), "
+    "password_hash = VALUES(password_hash)";
+
+const std::string kGetCase =
+    std::string("SELECT ") + mysql::kCaseColumns + " FROM cases WHERE id = ?";
+const std::string kTasksForCase =
+    std::string("SELECT ") + mysql::kTaskColumns + " FROM tasks WHERE case_id = ? ORDER BY created_at, id";
+const std::string kReferralsForCase = std::string("SELECT ") + mysql::kReferralColumns +
+                                      " FROM referrals WHERE case_id = ? ORDER BY id";
+const std::string kAuditForCase = std::string("SELECT ") + mysql::kAuditColumns +
+                                  " FROM audit_events WHERE case_id = ? ORDER BY seq";
+
+// A value bound to a statement whose text depends on the request.
+using Param = std::variant<std::int64_t, std::string>;
+
+void BindAll(sql::PreparedStatement& ps, const std::vector<Param>& params) {
+  Binder b(ps);
+  for (const Param& p : params) {
+    if (const auto* i = std::get_if<std::int64_t>(&p)) {
+      b.Int(*i);
+    } else {
+      b.Str(std::get<std::string>(p));
+    }
+  }
+}
+
+// LIKE pattern text matching `s` literally, for `LIKE ? ESCAPE '!'`.
+std::string EscapeLike(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '!' || c == '%' || c == '_') out.push_back('!');
+    out.push_back(c);
+  }
+  return out;
+}
+
+template <typename T, typename Reader>
+Result<std::vector<T>> ReadAll(sql::PreparedStatement& ps, Reader read) {
+  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+  std::vector<T> out;
+  while (rs->next()) {
+    JZ_ASSIGN_OR_RETURN(T row, read(*rs));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// Runs `fn(connection)` on a pooled connection. A lost connection is closed (with the idle
+// ones, likely dead too) and `fn` runs once more on a new one, so `fn` must be safe to
+// repeat: a read, or a transaction it commits itself.
+template <typename F>
+auto WithConnection(ConnectionPool& pool, const std::string& what, F&& fn)
+    -> decltype(fn(std::declval<Connection&>())) {
+  for (int attempt = 0;; ++attempt) {
+    Result<Lease> lease = pool.Acquire();
+    if (!lease.ok()) return lease.status();
+    try {
+      return fn(**lease);
+    } catch (const sql::SQLException& e) {
+      if (mysql::IsConnectionLost(e.getErrorCode())) {
+        (*lease)->MarkBroken();
+        pool.DropIdle();
+        if (attempt == 0) continue;
+      }
+      return mysql::FromSqlError(e, what);
+    } catch (const std::exception& e) {
+      return Internal(what + ": " + e.what());
+    }
+  }
+}
+
+// Runs `fn(connection)` inside START TRANSACTION ... COMMIT; rolls back when `fn` fails.
+template <typename F>
+Status InTransaction(ConnectionPool& pool, const std::string& what, F&& fn) {
+  return WithConnection(pool, what, [&](Connection& c) -> Status {
+    c.Execute("START TRANSACTION");
+    Status s;
+    try {
+      s = fn(c);
+    } catch (...) {
+      try {
+        c.Execute("ROLLBACK");
+      } catch (...) {
+        c.MarkBroken();
+      }
+      throw;
+    }
+    c.Execute(s.ok() ? "COMMIT" : "ROLLBACK");
+    return s;
+  });
+}
+
+Micros WallClockMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status CheckAndApplyMigrations(Connection& c, const std::vector<MigrationFile>& files,
+                               const std::string& dir) {
+  std::map<int, const MigrationFile*> by_version;
+  for (const MigrationFile& f : files) by_version[f.version] = &f;
+
+  std::set<int> applied;
+  int newest_applied = 0;
+  {
+    std::unique_ptr<sql::ResultSet> rs(c.PrepareOnce(
+        "SELECT version, name, checksum FROM schema_migrations ORDER BY version")->executeQuery());
+    while (rs->next()) {
+      const int version = rs->getInt(1);
+      const std::string name = rs->getString(2).asStdString();
+      const std::string checksum = rs->getString(3).asStdString();
+      auto it = by_version.find(version);
+      if (it == by_version.end()) {
+        return FailedPrecondition("the database has migration " + name + " which " + dir +
+                                  " lacks: this program is older than the database");
+      }
+      if (it->second->checksum != checksum) {
+        return FailedPrecondition("migration " + name +
+                                  " changed after it was applied (checksum differs); applied "
+                                  "migrations are never edited: add a new one");
+      }
+      applied.insert(version);
+      newest_applied = version;
+    }
+  }
+
+  for (const MigrationFile& f : files) {
+    if (applied.count(f.version) != 0) continue;
+    if (f.version < newest_applied) {
+      return FailedPrecondition("migration " + f.name + " is older than migration " +
+                                std::to_string(newest_applied) +
+                                " which is already applied; renumber it");
+    }
+    const std::vector<std::string> statements = SplitSqlStatements(f.sql);
+    for (size_t i = 0; i < statements.size(); ++i) {
+      try {
+        c.Execute(statements[i]);
+      } catch (const sql::SQLException& e) {
+        const Status s = mysql::FromSqlError(e, "migration " + f.name);
+        const std::string message =
+            s.message() + " at statement " + std::to_string(i + 1) + " of " +
+            std::to_string(statements.size()) +
+            "; MySQL commits DDL at once, so the statements before it stay applied and the "
+            "migration is not recorded: repair the database by hand";
+        if (mysql::IsConnectionLost(e.getErrorCode())) throw;
+        return Internal(message);
+      }
+    }
+    auto record = c.PrepareOnce(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+        "VALUES (?, ?, ?, ?)");
+    Binder(*record).Int(f.version).Str(f.name).Str(f.checksum).Int(WallClockMicros());
+    record->executeUpdate();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+MysqlStore::MysqlStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+
+MysqlStore::~MysqlStore() = default;
+
+Result<std::unique_ptr<MysqlStore>> MysqlStore::Open(const std::string& url) {
+  return Open(url, MysqlStoreOptions());
+}
+
+Result<std::unique_ptr<MysqlStore>> MysqlStore::Open(const std::string& url,
+                                                     const MysqlStoreOptions& options) {
+  JZ_ASSIGN_OR_RETURN(MysqlUrl parsed, ParseMysqlUrl(url));
+  if (options.max_connections < 1) {
+    return InvalidArgument("max_connections must be at least 1", "max_connections");
+  }
+  mysql::PoolOptions pool_options;
+  pool_options.max_connections = options.max_connections;
+  pool_options.connect_timeout_seconds = options.connect_timeout_seconds;
+  pool_options.lock_wait_timeout_seconds = options.lock_wait_timeout_seconds;
+  pool_options.acquire_timeout_seconds = options.acquire_timeout_seconds;
+  auto pool = std::make_unique<ConnectionPool>(std::move(parsed), pool_options);
+  {
+    // Connect once now so a wrong address or password shows at start-up.
+    Result<Lease> lease = pool->Acquire();
+    if (!lease.ok()) return lease.status();
+  }
+  return std::unique_ptr<MysqlStore>(new MysqlStore(std::move(pool)));
+}
+
+Status MysqlStore::Migrate(const std::string& migrations_dir) {
+  JZ_ASSIGN_OR_RETURN(std::vector<MigrationFile> files, ReadMigrationFiles(migrations_dir));
+  JZ_ASSIGN_OR_RETURN(Lease lease, pool_->Acquire());
+  Connection& c = *lease;
+  try {
+    c.Execute(kCreateMigrationsTable);
+    {
+      auto lock = c.PrepareOnce(std::string("SELECT GET_LOCK(") + kMigrationLockName + ", ?)");
+      lock->setInt(1, kMigrationLockWaitSeconds);
+      std::unique_ptr<sql::ResultSet> rs(lock->executeQuery());
+      if (!rs->next() || rs->isNull(1) || rs->getInt(1) != 1) {
+        return Unavailable("another process has been migrating this database for " +
+                           std::to_string(kMigrationLockWaitSeconds) + " s; try again later");
+      }
+    }
+    const Status s = CheckAndApplyMigrations(c, files, migrations_dir);
+    c.Execute(std::string("DO RELEASE_LOCK(") + kMigrationLockName + ")");
+    return s;
+  } catch (const sql::SQLException& e) {
+    // Closing the connection also releases the named lock.
+    c.MarkBroken();
+    if (mysql::IsConnectionLost(e.getErrorCode())) pool_->DropIdle();
+    return mysql::FromSqlError(e, "Migrate");
+  } catch (const std::exception& e) {
+    c.MarkBroken();
+    return Internal(std::string("Migrate: ") + e.what());
+  }
+}
+
+Result<std::vector<int>> MysqlStore::AppliedMigrations() {
+  return WithConnection(*pool_, "AppliedMigrations", [&](Connection& c) -> Result<std::vector<int>> {
+    std::vector<int> versions;
+    try {
+      std::unique_ptr<sql::ResultSet> rs(
+          c.Prepared("SELECT version FROM schema_migrations ORDER BY version").executeQuery());
+      while (rs->next()) versions.push_back(rs->getInt(1));
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1146) throw;  // no table: never migrated
+    }
+    return versions;
+  });
+}
+
+Status MysqlStore::Ping() {
+  return WithConnection(*pool_, "Ping", [&](Connection& c) -> Status {
+    std::unique_ptr<sql::ResultSet> rs(c.Prepared("SELECT 1").executeQuery());
+    return rs->next() ? Status::Ok() : Internal("Ping: SELECT 1 returned no row");
+  });
+}
+
+Result<std::unique_ptr<StoreTxn>> MysqlStore::BeginWrite() {
+  // Nothing has happened before START TRANSACTION succeeds, so a dead pooled connection is
+  // replaced and the begin repeated once.
+  for (int attempt = 0;; ++attempt) {
+    JZ_ASSIGN_OR_RETURN(Lease lease, pool_->Acquire());
+    try {
+      lease->Execute("START TRANSACTION");
+      return std::unique_ptr<StoreTxn>(new mysql::MysqlTxn(std::move(lease)));
+    } catch (const sql::SQLException& e) {
+      if (mysql::IsConnectionLost(e.getErrorCode())) {
+        lease->MarkBroken();
+        pool_->DropIdle();
+        if (attempt == 0) continue;
+      }
+      return mysql::FromSqlError(e, "BeginWrite");
+    } catch (const std::exception& e) {
+      return Internal(std::string("BeginWrite: ") + e.what());
+    }
+  }
+}
+
+Status MysqlStore::ReplaceOrgUnits(const std::vector<OrgUnitRecord>& units) {
+  return InTransaction(*pool_, "ReplaceOrgUnits", [&](Connection& c) -> Status {
+    for (const OrgUnitRecord& u : units) {
+      sql::PreparedStatement& ps = c.Prepared(kUpsertOrgUnit);
+      Binder(ps)
+          .Str(u.id)
+          .Str(u.name)
+          .Str(TierName(u.tier))
+          .NullIfEmpty(u.parent_id)
+          .Str(u.department_code)
+          .Str(u.path);
+      ps.executeUpdate();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<OrgUnitRecord>> MysqlStore::ListOrgUnits() {
+  return WithConnection(*pool_, "ListOrgUnits", [&](Connection& c) {
+    return ReadAll<OrgUnitRecord>(
+        c.Prepared(std::string("SELECT ") + mysql::kOrgUnitColumns + " FROM org_units ORDER BY path, id"),
+        mysql::ReadOrgUnit);
+  });
+}
+
+Status MysqlStore::UpsertUsers(const std::vector<UserRecord>& users) {
+  return InTransaction(*pool_, "UpsertUsers", [&](Connection& c) -> Status {
+    for (const UserRecord& u : users) {
+      sql::PreparedStatement& upsert = c.Prepared(kUpsertUser);
+      Binder(upsert).Str(u.username).Str(u.display_name).Str(u.password_hash);
+      upsert.executeUpdate();
+      sql::PreparedStatement& clear = c.Prepared("DELETE FROM role_bindings WHERE username = ?");
+      clear.setString(1, u.username);
+      clear.executeUpdate();
+      std::set<std::pair<std::string, std::string>> bindings;
+      for (const RoleBindingRecord& r : u.roles) bindings.emplace(r.role, r.org_unit_id);
+      for (const auto& [role, unit] : bindings) {
+        sql::PreparedStatement& bind = c.Prepared(
+            "INSERT INTO role_bindings (username, role, org_unit_id) VALUES (?, ?, ?)");
+        Binder(bind).Str(u.username).Str(role).Str(unit);
+        try {
+          bind.executeUpdate();
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != 1452) throw;
+          return InvalidArgument("user " + u.username + " has role " + role +
+                                 " at org unit " + unit + ", which does not exist");
+        }
+      }
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<UserRecord>> MysqlStore::FindUser(const std::string& username) {
+  return WithConnection(*pool_, "FindUser", [&](Connection& c) -> Result<std::optional<UserRecord>> {
+    UserRecord u;
+    {
+      sql::PreparedStatement& ps = c.Prepared(
+          "SELECT username, display_name, password_hash FROM users WHERE username = ?");
+      ps.setString(1, username);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      if (!rs->next()) return std::optional<UserRecord>();
+      mysql::RowReader r(*rs);
+      u.username = r.Str();
+      u.display_name = r.Str();
+      u.password_hash = r.Str();
+    }
+    sql::PreparedStatement& ps = c.Prepared(
+        "SELECT role, org_unit_id FROM role_bindings WHERE username = ? "
+        "ORDER BY role, org_unit_id");
+    ps.setString(1, username);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    while (rs->next()) {
+      mysql::RowReader r(*rs);
+      RoleBindingRecord b;
+      b.role = r.Str();
+      b.org_unit_id = r.Str();
+      u.roles.push_back(std::move(b));
+    }
+    return std::optional<UserRecord>(std::move(u));
+  });
+}
+
+Result<std::vector<UserRecord>> MysqlStore::ListUsers() {
+  return WithConnection(*pool_, "ListUsers", [&](Connection& c) -> Result<std::vector<UserRecord>> {
+    std::vector<UserRecord> users;
+    std::map<std::string, size_t> index;
+    {
+      std::unique_ptr<sql::ResultSet> rs(
+          c.Prepared("SELECT username, display_name, password_hash FROM users ORDER BY username")
+              .executeQuery());
+      while (rs->next()) {
+        mysql::RowReader r(*rs);
+        UserRecord u;
+        u.username = r.Str();
+        u.display_name = r.Str();
+        u.password_hash = r.Str();
+        index[u.username] = users.size();
+        users.push_back(std::move(u));
+      }
+    }
+    std::unique_ptr<sql::ResultSet> rs(
+        c.Prepared("SELECT username, role, org_unit_id FROM role_bindings "
+                   "ORDER BY username, role, org_unit_id")
+            .executeQuery());
+    while (rs->next()) {
+      mysql::RowReader r(*rs);
+      const std::string username = r.Str();
+      RoleBindingRecord b;
+      b.role = r.Str();
+      b.org_unit_id = r.Str();
+      auto it = index.find(username);
+      if (it != index.end()) users[it->second].roles.push_back(std::move(b));
+    }
+    return users;
+  });
+}
+
+Result<std::optional<CaseRecord>> MysqlStore::GetCase(CaseId id) {
+  return WithConnection(*pool_, "GetCase", [&](Connection& c) -> Result<std::optional<CaseRecord>> {
+    sql::PreparedStatement& ps = c.Prepared(kGetCase);
+    ps.setInt64(1, id);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    if (!rs->next()) return std::optional<CaseRecord>();
+    JZ_ASSIGN_OR_RETURN(CaseRecord k, mysql::ReadCase(*rs));
+    return std::optional<CaseRecord>(std::move(k));
+  });
+}
+
+Result<std::vector<CaseRecord>> MysqlStore::ListCases(const CaseQuery& q) {
+  if (q.limit <= 0) return std::vector<CaseRecord>();
+  std::string sql = std::string("SELECT ") + mysql::kCaseColumns + " FROM cases WHERE id > ?";
+  std::vector<Param> params = {q.after_id};
+  if (!q.org_paths.empty()) {
+    sql += " AND (";
+    for (size_t i = 0; i < q.org_paths.size(); ++i) {
+      sql += i == 0 ? "org_path LIKE ? ESCAPE '!'" : " OR org_path LIKE ? ESCAPE '!'";
+      params.emplace_back(EscapeLike(q.org_paths[i]) + "%");
+    }
+    sql += ")";
+  }
+  if (!q.programme.empty()) {
+    sql += " AND programme = ?";
+    params.emplace_back(q.programme);
+  }
+  if (q.state) {
+    sql += " AND state = ?";
+    params.emplace_back(std::string(CaseStateName(*q.state)));
+  }
+  if (q.route) {
+    sql += " AND route = ?";
+    params.emplace_back(std::string(RouteName(*q.route)));
+  }
+  if (q.pool) {
+    sql += " AND pool = ?";
+    params.emplace_back(std::string(PoolName(*q.pool)));
+  }
+  if (!q.id_hash.empty()) {
+    sql += " AND id_hash = ?";
+    params.emplace_back(q.id_hash);
+  }
+  if (!q.name_contains.empty()) {
+    sql += " AND applicant_name LIKE ? ESCAPE '!'";
+    params.emplace_back("%" + EscapeLike(q.name_contains) + "%");
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(q.limit));
+  return WithConnection(*pool_, "ListCases", [&](Connection& c) {
+    auto ps = c.PrepareOnce(sql);
+    BindAll(*ps, params);
+    return ReadAll<CaseRecord>(*ps, mysql::ReadCase);
+  });
+}
+
+Result<std::vector<TaskRecord>> MysqlStore::ListTasksForCase(CaseId id) {
+  return WithConnection(*pool_, "ListTasksForCase", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(kTasksForCase);
+    ps.setInt64(1, id);
+    return ReadAll<TaskRecord>(ps, mysql::ReadTask);
+  });
+}
+
+Result<std::vector<ReferralRecord>> MysqlStore::ListReferralsForCase(CaseId id) {
+  return WithConnection(*pool_, "ListReferralsForCase", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(kReferralsForCase);
+    ps.setInt64(1, id);
+    return ReadAll<ReferralRecord>(ps, mysql::ReadReferral);
+  });
+}
+
+Result<std::vector<AuditEventRecord>> MysqlStore::ListAuditEvents(CaseId id) {
+  return WithConnection(*pool_, "ListAuditEvents", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(kAuditForCase);
+    ps.setInt64(1, id);
+    return ReadAll<AuditEventRecord>(ps, mysql::ReadAuditEvent);
+  });
+}
+
+Result<TaskPage> MysqlStore::ListInbox(const InboxQuery& q) {
+  TaskPage page;
+  std::set<std::pair<std::string, std::string>> queues;  // (org unit, role)
+  for (const RoleBindingRecord& r : q.roles) queues.emplace(r.org_unit_id, r.role);
+  if (queues.empty() && !q.mine_only) return page;
+
+  // Each queue is one equality prefix (org_unit_id, role, state) of tasks_queue, "mine" one
+  // of tasks_claimed (claimed_by, state); the optimizer reads those index ranges.
+  const std::string open = TaskStateName(TaskState::kOpen);
+  const std::string claimed = TaskStateName(TaskState::kClaimed);
+  std::string where;
+  std::vector<Param> params;
+  if (q.mine_only) {
+    where = "claimed_by = ? AND state IN (?, ?)";
+    params = {q.username, open, claimed};
+  } else {
+    where = "(";
+    bool first = true;
+    for (const auto& [unit, role] : queues) {
+      where += first ? "" : " OR ";
+      first = false;
+      where += "(org_unit_id = ? AND role = ? AND state IN (?, ?))";
+      params.insert(params.end(), {unit, role, open, claimed});
+    }
+    where += ")";
+  }
+  if (q.queue_only) where += " AND claimed_by = ''";
+  if (!q.programme.empty()) {
+    where += " AND programme = ?";
+    params.emplace_back(q.programme);
+  }
+  if (!q.kind.empty()) {
+    where += " AND kind = ?";
+    params.emplace_back(q.kind);
+  }
+  if (q.overdue) {
+    where += *q.overdue ? " AND due_at < ?" : " AND due_at >= ?";
+    params.emplace_back(q.now);
+  }
+  if (q.due_before != 0) {
+    where += " AND due_at < ?";
+    params.emplace_back(q.due_before);
+  }
+
+  std::string page_sql = std::string("SELECT ") + mysql::kTaskColumns + " FROM tasks WHERE " + where;
+  std::vector<Param> page_params = params;
+  if (q.after_due != 0 || q.after_id != 0) {
+    page_sql += " AND (due_at > ? OR (due_at = ? AND id > ?))";
+    page_params.emplace_back(q.after_due);
+    page_params.emplace_back(q.after_due);
+    page_params.emplace_back(q.after_id);
+  }
+  page_sql += " ORDER BY due_at, id LIMIT ?";
+  page_params.emplace_back(static_cast<std::int64_t>(q.limit));
+
+  return WithConnection(*pool_, "ListInbox", [&](Connection& c) -> Result<TaskPage> {
+    TaskPage out;
+    {
+      auto count = c.PrepareOnce("SELECT COUNT(*) FROM tasks WHERE " + where);
+      BindAll(*count, params);
+      std::unique_ptr<sql::ResultSet> rs(count->executeQuery());
+      if (rs->next()) out.total = rs->getInt64(1);
+    }
+    if (q.limit > 0 && out.total > 0) {
+      auto ps = c.PrepareOnce(page_sql);
+      BindAll(*ps, page_params);
+      JZ_ASSIGN_OR_RETURN(out.tasks, ReadAll<TaskRecord>(*ps, mysql::ReadTask));
+    }
+    return out;
+  });
+}
+
+Status MysqlStore::ForEachCaseHead(
+    const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) {
+  struct Head {
+    CaseId id;
+    std::int64_t seq;
+    std::string hash;
+  };
+  CaseId after = 0;
+  for (;;) {
+    // The batch is read, and the connection given back, before `fn` runs: `fn` may use the
+    // store itself.
+    Result<std::vector<Head>> batch =
+        WithConnection(*pool_, "ForEachCaseHead", [&](Connection& c) -> Result<std::vector<Head>> {
+          sql::PreparedStatement& ps = c.Prepared(
+              "SELECT id, audit_head_seq, audit_head_hash FROM cases WHERE id > ? "
+              "ORDER BY id LIMIT ?");
+          Binder(ps).Int(after).Int(kCaseHeadBatch);
+          std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+          std::vector<Head> heads;
+          while (rs->next()) {
+            mysql::RowReader r(*rs);
+            Head h;
+            h.id = r.Int();
+            h.seq = r.Int();
+            h.hash = r.Str();
+            heads.push_back(std::move(h));
+          }
+          return heads;
+        });
+    if (!batch.ok()) return batch.status();
+    for (const Head& h : *batch) {
+      if (!fn(h.id, h.seq, h.hash)) return Status::Ok();
+    }
+    if (batch->size() < static_cast<size_t>(kCaseHeadBatch)) return Status::Ok();
+    after = batch->back().id;
+  }
+}
+
+Result<std::int64_t> MysqlStore::CountCases() {
+  return WithConnection(*pool_, "CountCases", [&](Connection& c) -> Result<std::int64_t> {
+    std::unique_ptr<sql::ResultSet> rs(c.Prepared("SELECT COUNT(*) FROM cases").executeQuery());
+    if (!rs->next()) return Internal("CountCases: COUNT(*) returned no row");
+    return static_cast<std::int64_t>(rs->getInt64(1));
+  });
+}
+
+}  // namespace jiuzhu

@@ -1,0 +1,284 @@
+#include "engine/store/mysql/mysql_txn.hpp"
+
+#include "engine/store/mysql/mysql_rows.hpp"
+
+namespace jiuzhu::mysql {
+
+namespace {
+
+const std::string kLockCase =
+    std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ? FOR UPDATE";
+const std::string kFindOpenCase =
+    std::string("SELECT ") + kCaseColumns + " FROM cases WHERE open_id_hash = ? FOR UPDATE";
+const std::string kActiveTasks = std::string("SELECT ") + kTaskColumns +
+                                 " FROM tasks WHERE case_id = ? AND state IN (?, ?)"
+                                 " ORDER BY id FOR UPDATE";
+const std::string kLockTask =
+    std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = ? FOR UPDATE";
+const std::string kLockReferrals = std::string("SELECT ") + kReferralColumns +
+                                   " FROM referrals WHERE case_id = ? ORDER BY id FOR UPDATE";
+
+const std::string kInsertCase = InsertWithIdSql("cases", kCaseValueColumns);
+const std::string kUpdateCase = UpdateSql("cases", kCaseValueColumns, "id = ? AND version = ?");
+const std::string kInsertTask = InsertWithIdSql("tasks", kTaskValueColumns);
+const std::string kUpdateTask = UpdateSql("tasks", kTaskValueColumns, "id = ? AND state = ?");
+const std::string kInsertReferral = InsertWithIdSql("referrals", kReferralValueColumns);
+const std::string kUpdateReferral = UpdateSql("referrals", kReferralValueColumns, "id = ?");
+const std::string kInsertAudit = std::string("INSERT INTO audit_events (") + kAuditColumns +
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr char kSavepointName[] = "jz_command";
+
+// A duplicate key while writing the case row: which unique key says what went wrong.
+Status DuplicateCase(const sql::SQLException& e, CaseId id) {
+  if (std::string(e.what()).find("cases_open_id_hash") != std::string::npos) {
+    return AlreadyExists("this person already has an open case; case " + std::to_string(id) +
+                         " cannot be open at the same time");
+  }
+  return AlreadyExists("case " + std::to_string(id) + " already exists");
+}
+
+template <typename T, typename Reader>
+Result<std::optional<T>> ReadOptional(sql::PreparedStatement& ps, Reader read) {
+  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+  if (!rs->next()) return std::optional<T>();
+  JZ_ASSIGN_OR_RETURN(T row, read(*rs));
+  return std::optional<T>(std::move(row));
+}
+
+template <typename T, typename Reader>
+Result<std::vector<T>> ReadAll(sql::PreparedStatement& ps, Reader read) {
+  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+  std::vector<T> out;
+  while (rs->next()) {
+    JZ_ASSIGN_OR_RETURN(T row, read(*rs));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+MysqlTxn::MysqlTxn(Lease lease) : lease_(std::move(lease)) {}
+
+MysqlTxn::~MysqlTxn() {
+  if (state_ == State::kCommitted || lease_->broken()) return;
+  try {
+    lease_->Execute("ROLLBACK");
+  } catch (...) {
+    // The connection is in an unknown state: close it rather than reuse it.
+    lease_->MarkBroken();
+  }
+}
+
+Status MysqlTxn::Usable() const {
+  switch (state_) {
+    case State::kActive: return Status::Ok();
+    case State::kCommitted: return FailedPrecondition("the transaction is already committed");
+    case State::kEnded: return ended_;
+  }
+  return Internal("bad transaction state");
+}
+
+Status MysqlTxn::Failed(int error_code, Status status) {
+  if (IsConnectionLost(error_code)) {
+    lease_->MarkBroken();
+    state_ = State::kEnded;
+    ended_ = Unavailable(status.message() + "; the transaction is lost, retry it");
+    return ended_;
+  }
+  if (error_code == 1213) {
+    state_ = State::kEnded;
+    ended_ = status;
+  }
+  return status;
+}
+
+template <typename F>
+auto MysqlTxn::Run(const std::string& what, F&& fn) -> decltype(fn()) {
+  JZ_RETURN_IF_ERROR(Usable());
+  try {
+    return fn();
+  } catch (const sql::SQLException& e) {
+    return Failed(e.getErrorCode(), FromSqlError(e, what));
+  } catch (const std::exception& e) {
+    return Internal(what + ": " + e.what());
+  }
+}
+
+Result<std::optional<CaseRecord>> MysqlTxn::LockCase(CaseId id) {
+  return Run("LockCase", [&]() -> Result<std::optional<CaseRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kLockCase);
+    ps.setInt64(1, id);
+    return ReadOptional<CaseRecord>(ps, ReadCase);
+  });
+}
+
+Result<std::optional<CaseRecord>> MysqlTxn::FindOpenCaseByIdHash(const std::string& id_hash) {
+  return Run("FindOpenCaseByIdHash", [&]() -> Result<std::optional<CaseRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kFindOpenCase);
+    ps.setString(1, id_hash);
+    return ReadOptional<CaseRecord>(ps, ReadCase);
+  });
+}
+
+Result<std::vector<TaskRecord>> MysqlTxn::ListActiveTasks(CaseId id) {
+  return Run("ListActiveTasks", [&]() -> Result<std::vector<TaskRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kActiveTasks);
+    Binder(ps).Int(id).Str(TaskStateName(TaskState::kOpen)).Str(TaskStateName(TaskState::kClaimed));
+    return ReadAll<TaskRecord>(ps, ReadTask);
+  });
+}
+
+Result<std::optional<TaskRecord>> MysqlTxn::LockTask(TaskId id) {
+  return Run("LockTask", [&]() -> Result<std::optional<TaskRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kLockTask);
+    ps.setInt64(1, id);
+    return ReadOptional<TaskRecord>(ps, ReadTask);
+  });
+}
+
+Result<std::vector<ReferralRecord>> MysqlTxn::ListReferrals(CaseId id) {
+  return Run("ListReferrals", [&]() -> Result<std::vector<ReferralRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kLockReferrals);
+    ps.setInt64(1, id);
+    return ReadAll<ReferralRecord>(ps, ReadReferral);
+  });
+}
+
+Status MysqlTxn::Apply(const CommandEffects& effects) {
+  return Run("Apply", [&]() { return ApplyStatements(effects); });
+}
+
+Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
+  Connection& c = *lease_;
+  if (fx.insert_case) {
+    const CaseRecord& k = *fx.insert_case;
+    sql::PreparedStatement& ps = c.Prepared(kInsertCase);
+    Binder b(ps);
+    b.Int(k.id);
+    BindCaseValues(b, k);
+    try {
+      ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return DuplicateCase(e, k.id);
+    }
+  }
+  if (fx.update_case) {
+    const CaseRecord& k = *fx.update_case;
+    sql::PreparedStatement& ps = c.Prepared(kUpdateCase);
+    Binder b(ps);
+    BindCaseValues(b, k);
+    b.Int(k.id).Int(fx.expected_version);
+    int matched = 0;
+    try {
+      matched = ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return DuplicateCase(e, k.id);
+    }
+    if (matched == 0) {
+      return Conflict("case " + std::to_string(k.id) + " is no longer at version " +
+                      std::to_string(fx.expected_version) +
+                      " (changed by another command, or gone); reload and retry");
+    }
+  }
+  for (const TaskRecord& t : fx.insert_tasks) {
+    sql::PreparedStatement& ps = c.Prepared(kInsertTask);
+    Binder b(ps);
+    b.Int(t.id);
+    BindTaskValues(b, t);
+    try {
+      ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return AlreadyExists("task " + std::to_string(t.id) + " already exists");
+    }
+  }
+  for (const auto& [t, expected] : fx.update_tasks) {
+    sql::PreparedStatement& ps = c.Prepared(kUpdateTask);
+    Binder b(ps);
+    BindTaskValues(b, t);
+    b.Int(t.id).Str(TaskStateName(expected));
+    if (ps.executeUpdate() == 0) {
+      return Conflict("task " + std::to_string(t.id) + " is no longer " +
+                      TaskStateName(expected) + " (changed by another command, or gone)");
+    }
+  }
+  for (const ReferralRecord& r : fx.insert_referrals) {
+    sql::PreparedStatement& ps = c.Prepared(kInsertReferral);
+    Binder b(ps);
+    b.Int(r.id);
+    BindReferralValues(b, r);
+    try {
+      ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return AlreadyExists("referral " + std::to_string(r.id) + " already exists");
+    }
+  }
+  for (const ReferralRecord& r : fx.update_referrals) {
+    sql::PreparedStatement& ps = c.Prepared(kUpdateReferral);
+    Binder b(ps);
+    BindReferralValues(b, r);
+    b.Int(r.id);
+    if (ps.executeUpdate() == 0) {
+      return NotFound("referral " + std::to_string(r.id) + " not found");
+    }
+  }
+  sql::PreparedStatement& ps = c.Prepared(kInsertAudit);
+  Binder b(ps);
+  BindAuditEvent(b, fx.audit);
+  try {
+    ps.executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != 1062) throw;
+    return Conflict("audit event " + std::to_string(fx.audit.seq) + " of case " +
+                    std::to_string(fx.audit.case_id) +
+                    " was written by another command; reload and retry");
+  }
+  return Status::Ok();
+}
+
+Status MysqlTxn::Savepoint() {
+  return Run("Savepoint", [&]() {
+    lease_->Execute(std::string("SAVEPOINT ") + kSavepointName);
+    has_savepoint_ = true;
+    return Status::Ok();
+  });
+}
+
+Status MysqlTxn::RollbackToSavepoint() {
+  return Run("RollbackToSavepoint", [&]() {
+    if (!has_savepoint_) return FailedPrecondition("RollbackToSavepoint without a savepoint");
+    // The SQL savepoint outlives this, harmlessly: the next SAVEPOINT replaces it.
+    lease_->Execute(std::string("ROLLBACK TO SAVEPOINT ") + kSavepointName);
+    has_savepoint_ = false;
+    return Status::Ok();
+  });
+}
+
+Status MysqlTxn::ReleaseSavepoint() {
+  return Run("ReleaseSavepoint", [&]() {
+    if (!has_savepoint_) return FailedPrecondition("ReleaseSavepoint without a savepoint");
+    lease_->Execute(std::string("RELEASE SAVEPOINT ") + kSavepointName);
+    has_savepoint_ = false;
+    return Status::Ok();
+  });
+}
+
+Status MysqlTxn::Commit() {
+  JZ_RETURN_IF_ERROR(Usable());
+  Status s = Run("Commit", [&]() {
+    lease_->Execute("COMMIT");
+    state_ = State::kCommitted;
+    return Status::Ok();
+  });
+  if (s.code() == ErrorCode::kUnavailable) {
+    return Unavailable(s.message() + " (the commit may or may not have happened)");
+  }
+  return s;
+}
+
+}  // namespace jiuzhu::mysql

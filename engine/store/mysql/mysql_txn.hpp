@@ -1,0 +1,74 @@
+// MysqlTxn: the StoreTxn of MysqlStore. Internal to engine/store/mysql (MysqlStore::BeginWrite
+// is the only way to make one).
+//
+// One InnoDB transaction on one pooled connection, READ COMMITTED. Reads lock what they return
+// (SELECT ... FOR UPDATE). Apply checks the case version and each task's state in the UPDATE
+// itself (WHERE id = ? AND version = ?) and answers kConflict when no row matched.
+//
+// One savepoint at a time: Savepoint() sets it (again: moves it); RollbackToSavepoint() undoes
+// everything after it and ReleaseSavepoint() keeps it, both ending it; either is
+// kFailedPrecondition without a savepoint.
+//
+// After a deadlock (1213) the server has already rolled the whole transaction back, savepoints
+// included, and after a lost connection the transaction is gone: every later call returns that
+// same error (kConflict or kUnavailable). After Commit every call is kFailedPrecondition.
+// Destruction without Commit rolls back; it never throws.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/store/case_store.hpp"
+#include "engine/store/mysql/mysql_connection.hpp"
+
+namespace jiuzhu::mysql {
+
+class MysqlTxn final : public StoreTxn {
+ public:
+  // `lease` has just run START TRANSACTION.
+  explicit MysqlTxn(Lease lease);
+  ~MysqlTxn() override;
+
+  Result<std::optional<CaseRecord>> LockCase(CaseId id) override;
+  Result<std::optional<CaseRecord>> FindOpenCaseByIdHash(const std::string& id_hash) override;
+  Result<std::vector<TaskRecord>> ListActiveTasks(CaseId id) override;
+  Result<std::optional<TaskRecord>> LockTask(TaskId id) override;
+  Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) override;
+
+  // Writes in this order: new case, case update, new tasks, task updates, new referrals,
+  // referral updates, the audit event. Errors:
+  //  kAlreadyExists  the new case's id exists, or the person already has an open case (also
+  //                  when an update would reopen a case while another is open), or a new
+  //                  task's or referral's id exists;
+  //  kConflict       the case is not at expected_version, a task is not in its expected
+  //                  state, the audit event's (case_id, seq) is taken, or a deadlock / lock
+  //                  wait timeout;
+  //  kNotFound       an updated referral does not exist;
+  //  kInvalidArgument a value does not fit its column.
+  // Statements before the failing one stay written: roll back (to the savepoint).
+  Status Apply(const CommandEffects& effects) override;
+
+  Status Savepoint() override;
+  Status RollbackToSavepoint() override;
+  Status ReleaseSavepoint() override;
+  // kUnavailable if the connection is lost during COMMIT: the outcome is then unknown.
+  Status Commit() override;
+
+ private:
+  enum class State { kActive, kCommitted, kEnded };
+
+  // Runs `fn` if the transaction can still be used, turning driver exceptions into a Status.
+  template <typename F>
+  auto Run(const std::string& what, F&& fn) -> decltype(fn());
+  Status Usable() const;
+  // Records that the transaction ended when the error says so; returns the Status to report.
+  Status Failed(int error_code, Status status);
+  Status ApplyStatements(const CommandEffects& fx);
+
+  Lease lease_;
+  State state_ = State::kActive;
+  Status ended_;  // why the transaction ended, when state_ == kEnded
+  bool has_savepoint_ = false;
+};
+
+}  // namespace jiuzhu::mysql

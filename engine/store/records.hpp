@@ -1,0 +1,127 @@
+// Plain records exchanged between the engine and the store port. No driver
+// types; every enum is stored by its stable name.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/time.hpp"
+#include "engine/domain/case_types.hpp"
+
+namespace jiuzhu {
+
+using CaseId = std::int64_t;
+using TaskId = std::int64_t;
+using ReferralId = std::int64_t;
+
+struct OrgUnitRecord {
+  std::string id;         // stable code, e.g. "640202001"
+  std::string name;       // 星海镇
+  Tier tier = Tier::kVillage;
+  std::string parent_id;  // empty for the root
+  std::string department_code;  // departments only, e.g. "canlian"
+  std::string path;       // materialised path "/6402/640202/640202001/"
+};
+
+struct RoleBindingRecord {
+  std::string role;         // e.g. "street_reviewer"
+  std::string org_unit_id;  // where the role is held
+};
+
+struct UserRecord {
+  std::string username;
+  std::string display_name;
+  std::string password_hash;  // empty until sign-in exists (API issue)
+  std::vector<RoleBindingRecord> roles;
+};
+
+struct CaseRecord {
+  CaseId id = 0;
+  std::string programme;  // "dibao"
+  CaseState state = CaseState::kDiscover;
+  Route route = Route::kUndecided;
+  Pool pool = Pool::kNone;
+  std::int64_t version = 0;  // bumped by every accepted command
+  std::string applicant_name;
+  std::string id_hash;    // HMAC of the ID number: dedup key
+  std::string id_masked;  // 640202********1234
+  std::string id_cipher;  // AES-GCM of the full number, for roles that need it
+  std::string village_id;
+  std::string org_path;   // path of the village, for subtree scopes
+  std::string assessment_json;  // empty until assessed
+  std::string pledge_json;      // empty unless pledged
+  Micros created_at = 0;
+  Micros updated_at = 0;
+  Micros promised_by = 0;  // end-to-end deadline of the chosen route (0: undecided)
+  std::int64_t audit_head_seq = 0;  // last audit event of this case
+  std::string audit_head_hash;
+};
+
+struct TaskRecord {
+  TaskId id = 0;
+  CaseId case_id = 0;
+  std::string programme;
+  CaseState stage = CaseState::kDiscover;  // the stage that opened it
+  std::string kind;          // "intake", "approval", "referral_feedback", ...
+  std::string role;          // role that works it
+  std::string org_unit_id;   // unit it is routed to
+  std::string org_path;      // path of that unit
+  TaskState state = TaskState::kOpen;
+  Micros created_at = 0;
+  Micros due_at = 0;
+  std::string claimed_by;    // username, empty when unclaimed
+  Micros claimed_at = 0;
+  Micros completed_at = 0;
+  std::string outcome;       // event that closed it, or "cancelled: <why>"
+  ReferralId referral_id = 0;  // for referral_feedback tasks
+};
+
+enum class ReferralStatus { kPending, kAnswered };
+
+struct ReferralRecord {
+  ReferralId id = 0;
+  CaseId case_id = 0;
+  std::string department_code;  // "canlian"
+  std::string department_unit_id;
+  ReferralStatus status = ReferralStatus::kPending;
+  std::string note;         // what the approver asked for
+  std::string answer;       // "provided" | "declined" | "not_applicable"
+  std::string answer_json;  // details of the answer
+  Micros requested_at = 0;
+  Micros due_at = 0;
+  Micros answered_at = 0;
+};
+
+struct AuditEventRecord {
+  CaseId case_id = 0;
+  std::int64_t seq = 0;    // 1, 2, 3 ... per case
+  Micros at = 0;           // UTC µs
+  std::string actor;       // username
+  std::string role;
+  std::string org_unit_id;
+  std::string action;      // event name, "discover", "claim_task", ...
+  std::string from_state;  // empty for discover
+  std::string to_state;
+  std::string payload;     // canonical JSON (sorted keys)
+  std::string prev_hash;   // hex; empty for seq 1
+  std::string hash;        // hex SHA-256 over the canonical encoding
+};
+
+// Everything one command changes, written in one transaction by
+// StoreTxn::Apply. The engine computes it; the store only writes it.
+struct CommandEffects {
+  std::optional<CaseRecord> insert_case;
+  // Case row rewritten when its version is still `expected_version`.
+  std::optional<CaseRecord> update_case;
+  std::int64_t expected_version = 0;
+  std::vector<TaskRecord> insert_tasks;
+  // Task rows rewritten when their state is still the paired expected state.
+  std::vector<std::pair<TaskRecord, TaskState>> update_tasks;
+  std::vector<ReferralRecord> insert_referrals;
+  std::vector<ReferralRecord> update_referrals;  // rewritten by id
+  AuditEventRecord audit;
+};
+
+}  // namespace jiuzhu

@@ -1,0 +1,817 @@
+#include "engine/store/sqlite/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "engine/store/migration_files.hpp"
+
+namespace jiuzhu {
+
+// Per-connection state: the handle and its cache of prepared statements.
+struct SqliteConn {
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache;
+  ~SqliteConn() {
+    for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
+    if (db) sqlite3_close_v2(db);
+  }
+};
+
+namespace {
+using Conn = SqliteConn;
+
+Status ErrorOf(sqlite3* db, int rc, const std::string& what) {
+  const std::string msg = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Conflict(msg + " (database busy; retry)");
+    case SQLITE_CONSTRAINT:
+      return AlreadyExists(msg);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return Unavailable(msg);
+    default:
+      return Internal(msg);
+  }
+}
+
+// A cached prepared statement, reset on destruction so it can be reused.
+class Stmt {
+ public:
+  Stmt(Conn& c, const std::string& sql) : c_(c) {
+    auto it = c.cache.find(sql);
+    if (it != c.cache.end()) {
+      s_ = it->second;
+      return;
+    }
+    rc_ = sqlite3_prepare_v3(c.db, sql.c_str(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
+    if (rc_ == SQLITE_OK) c.cache.emplace(sql, s_);
+  }
+  ~Stmt() {
+    if (s_) {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Status prepared(const char* what) const {
+    return rc_ == SQLITE_OK ? Status::Ok() : ErrorOf(c_.db, rc_, what);
+  }
+  Stmt& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNullableText(int i, const std::string* v) {
+    if (v) return Bind(i, *v);
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(s_); }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  }
+  Status Run(const char* what) {
+    JZ_RETURN_IF_ERROR(prepared(what));
+    const int rc = Step();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return ErrorOf(c_.db, rc, what);
+    return Status::Ok();
+  }
+  int Changes() const { return sqlite3_changes(c_.db); }
+  sqlite3* db() const { return c_.db; }
+
+ private:
+  Conn& c_;
+  sqlite3_stmt* s_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+Status Exec(Conn& c, const std::string& sql, const char* what) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(c.db, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = std::string(what) + ": " + (err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    Status s = ErrorOf(c.db, rc, what);
+    return Status(s.code(), msg);
+  }
+  return Status::Ok();
+}
+
+template <typename T, typename F>
+Result<std::vector<T>> Collect(Stmt& st, const char* what, F&& map) {
+  JZ_RETURN_IF_ERROR(st.prepared(what));
+  std::vector<T> out;
+  for (;;) {
+    const int rc = st.Step();
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return ErrorOf(st.db(), rc, what);
+    out.push_back(map(st));
+  }
+  return out;
+}
+
+constexpr const char* kCaseColumns =
+    "id, programme, state, route, pool, version, applicant_name, id_hash, id_masked, id_cipher, "
+    "village_id, org_path, assessment_json, pledge_json, created_at, updated_at, promised_by, "
+    "audit_head_seq, audit_head_hash";
+
+CaseRecord ReadCase(const Stmt& st) {
+  CaseRecord c;
+  c.id = st.Int(0);
+  c.programme = st.Text(1);
+  c.state = ParseCaseState(st.Text(2)).value_or(CaseState::kDiscover);
+  c.route = ParseRoute(st.Text(3)).value_or(Route::kUndecided);
+  c.pool = ParsePool(st.Text(4)).value_or(Pool::kNone);
+  c.version = st.Int(5);
+  c.applicant_name = st.Text(6);
+  c.id_hash = st.Text(7);
+  c.id_masked = st.Text(8);
+  c.id_cipher = st.Text(9);
+  c.village_id = st.Text(10);
+  c.org_path = st.Text(11);
+  c.assessment_json = st.Text(12);
+  c.pledge_json = st.Text(13);
+  c.created_at = st.Int(14);
+  c.updated_at = st.Int(15);
+  c.promised_by = st.Int(16);
+  c.audit_head_seq = st.Int(17);
+  c.audit_head_hash = st.Text(18);
+  return c;
+}
+
+constexpr const char* kTaskColumns =
+    "id, case_id, programme, stage, kind, role, org_unit_id, org_path, state, created_at, due_at, "
+    "claimed_by, claimed_at, completed_at, outcome, referral_id";
+
+TaskRecord ReadTask(const Stmt& st) {
+  TaskRecord t;
+  t.id = st.Int(0);
+  t.case_id = st.Int(1);
+  t.programme = st.Text(2);
+  t.stage = ParseCaseState(st.Text(3)).value_or(CaseState::kDiscover);
+  t.kind = st.Text(4);
+  t.role = st.Text(5);
+  t.org_unit_id = st.Text(6);
+  t.org_path = st.Text(7);
+  t.state = ParseTaskState(st.Text(8)).value_or(TaskState::kOpen);
+  t.created_at = st.Int(9);
+  t.due_at = st.Int(10);
+  t.claimed_by = st.Text(11);
+  t.claimed_at = st.Int(12);
+  t.completed_at = st.Int(13);
+  t.outcome = st.Text(14);
+  t.referral_id = st.Int(15);
+  return t;
+}
+
+constexpr const char* kReferralColumns =
+    "id, case_id, department_code, department_unit_id, status, note, answer, answer_json, "
+    "requested_at, due_at, answered_at";
+
+ReferralRecord ReadReferral(const Stmt& st) {
+  ReferralRecord r;
+  r.id = st.Int(0);
+  r.case_id = st.Int(1);
+  r.department_code = st.Text(2);
+  r.department_unit_id = st.Text(3);
+  r.status = st.Text(4) == "answered" ? ReferralStatus::kAnswered : ReferralStatus::kPending;
+  r.note = st.Text(5);
+  r.answer = st.Text(6);
+  r.answer_json = st.Text(7);
+  r.requested_at = st.Int(8);
+  r.due_at = st.Int(9);
+  r.answered_at = st.Int(10);
+  return r;
+}
+
+const char* ReferralStatusName(ReferralStatus s) {
+  return s == ReferralStatus::kAnswered ? "answered" : "pending";
+}
+
+constexpr const char* kAuditColumns =
+    "case_id, seq, at, actor, role, org_unit_id, action, from_state, to_state, payload, "
+    "prev_hash, hash";
+
+AuditEventRecord ReadAudit(const Stmt& st) {
+  AuditEventRecord e;
+  e.case_id = st.Int(0);
+  e.seq = st.Int(1);
+  e.at = st.Int(2);
+  e.actor = st.Text(3);
+  e.role = st.Text(4);
+  e.org_unit_id = st.Text(5);
+  e.action = st.Text(6);
+  e.from_state = st.Text(7);
+  e.to_state = st.Text(8);
+  e.payload = st.Text(9);
+  e.prev_hash = st.Text(10);
+  e.hash = st.Text(11);
+  return e;
+}
+
+Status InsertCase(Conn& c, const CaseRecord& r) {
+  Stmt st(c, std::string("INSERT INTO cases (") + kCaseColumns +
+                 ", open_id_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  st.Bind(1, r.id).Bind(2, r.programme).Bind(3, std::string(CaseStateName(r.state)));
+  st.Bind(4, std::string(RouteName(r.route))).Bind(5, std::string(PoolName(r.pool)));
+  st.Bind(6, r.version).Bind(7, r.applicant_name).Bind(8, r.id_hash).Bind(9, r.id_masked);
+  st.Bind(10, r.id_cipher).Bind(11, r.village_id).Bind(12, r.org_path);
+  st.Bind(13, r.assessment_json).Bind(14, r.pledge_json).Bind(15, r.created_at);
+  st.Bind(16, r.updated_at).Bind(17, r.promised_by).Bind(18, r.audit_head_seq);
+  st.Bind(19, r.audit_head_hash).BindNullableText(20, IsTerminal(r.state) ? nullptr : &r.id_hash);
+  Status s = st.Run("insert case");
+  if (s.code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("an open case already exists for this ID number");
+  }
+  return s;
+}
+
+Status UpdateCase(Conn& c, const CaseRecord& r, std::int64_t expected_version) {
+  Stmt st(c,
+          "UPDATE cases SET programme=?, state=?, route=?, pool=?, version=?, applicant_name=?, "
+          "id_hash=?, id_masked=?, id_cipher=?, village_id=?, org_path=?, assessment_json=?, "
+          "pledge_json=?, created_at=?, updated_at=?, promised_by=?, audit_head_seq=?, "
+          "audit_head_hash=?, open_id_hash=? WHERE id=? AND version=?");
+  st.Bind(1, r.programme).Bind(2, std::string(CaseStateName(r.state)));
+  st.Bind(3, std::string(RouteName(r.route))).Bind(4, std::string(PoolName(r.pool)));
+  st.Bind(5, r.version).Bind(6, r.applicant_name).Bind(7, r.id_hash).Bind(8, r.id_masked);
+  st.Bind(9, r.id_cipher).Bind(10, r.village_id).Bind(11, r.org_path);
+  st.Bind(12, r.assessment_json).Bind(13, r.pledge_json).Bind(14, r.created_at);
+  st.Bind(15, r.updated_at).Bind(16, r.promised_by).Bind(17, r.audit_head_seq);
+  st.Bind(18, r.audit_head_hash).BindNullableText(19, IsTerminal(r.state) ? nullptr : &r.id_hash);
+  st.Bind(20, r.id).Bind(21, expected_version);
+  Status s = st.Run("update case");
+  if (s.code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("an open case already exists for this ID number");
+  }
+  JZ_RETURN_IF_ERROR(s);
+  if (st.Changes() != 1) {
+    return Conflict("case " + std::to_string(r.id) + " is no longer at version " +
+                    std::to_string(expected_version));
+  }
+  return Status::Ok();
+}
+
+Status InsertTask(Conn& c, const TaskRecord& t) {
+  Stmt st(c, std::string("INSERT INTO tasks (") + kTaskColumns +
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  st.Bind(1, t.id).Bind(2, t.case_id).Bind(3, t.programme);
+  st.Bind(4, std::string(CaseStateName(t.stage))).Bind(5, t.kind).Bind(6, t.role);
+  st.Bind(7, t.org_unit_id).Bind(8, t.org_path).Bind(9, std::string(TaskStateName(t.state)));
+  st.Bind(10, t.created_at).Bind(11, t.due_at).Bind(12, t.claimed_by).Bind(13, t.claimed_at);
+  st.Bind(14, t.completed_at).Bind(15, t.outcome).Bind(16, t.referral_id);
+  return st.Run("insert task");
+}
+
+Status UpdateTask(Conn& c, const TaskRecord& t, TaskState expected) {
+  Stmt st(c,
+          "UPDATE tasks SET state=?, due_at=?, claimed_by=?, claimed_at=?, completed_at=?, "
+          "outcome=?, org_unit_id=?, org_path=?, role=? WHERE id=? AND state=?");
+  st.Bind(1, std::string(TaskStateName(t.state))).Bind(2, t.due_at).Bind(3, t.claimed_by);
+  st.Bind(4, t.claimed_at).Bind(5, t.completed_at).Bind(6, t.outcome);
+  st.Bind(7, t.org_unit_id).Bind(8, t.org_path).Bind(9, t.role);
+  st.Bind(10, t.id).Bind(11, std::string(TaskStateName(expected)));
+  JZ_RETURN_IF_ERROR(st.Run("update task"));
+  if (st.Changes() != 1) {
+    return Conflict("task " + std::to_string(t.id) + " is no longer " + TaskStateName(expected));
+  }
+  return Status::Ok();
+}
+
+Status InsertReferral(Conn& c, const ReferralRecord& r) {
+  Stmt st(c, std::string("INSERT INTO referrals (") + kReferralColumns +
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  st.Bind(1, r.id).Bind(2, r.case_id).Bind(3, r.department_code).Bind(4, r.department_unit_id);
+  st.Bind(5, std::string(ReferralStatusName(r.status))).Bind(6, r.note).Bind(7, r.answer);
+  st.Bind(8, r.answer_json).Bind(9, r.requested_at).Bind(10, r.due_at).Bind(11, r.answered_at);
+  return st.Run("insert referral");
+}
+
+Status UpdateReferral(Conn& c, const ReferralRecord& r) {
+  Stmt st(c,
+          "UPDATE referrals SET status=?, note=?, answer=?, answer_json=?, due_at=?, "
+          "answered_at=? WHERE id=?");
+  st.Bind(1, std::string(ReferralStatusName(r.status))).Bind(2, r.note).Bind(3, r.answer);
+  st.Bind(4, r.answer_json).Bind(5, r.due_at).Bind(6, r.answered_at).Bind(7, r.id);
+  JZ_RETURN_IF_ERROR(st.Run("update referral"));
+  if (st.Changes() != 1) return NotFound("referral " + std::to_string(r.id) + " not found");
+  return Status::Ok();
+}
+
+Status InsertAudit(Conn& c, const AuditEventRecord& e) {
+  Stmt st(c, std::string("INSERT INTO audit_events (") + kAuditColumns +
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  st.Bind(1, e.case_id).Bind(2, e.seq).Bind(3, e.at).Bind(4, e.actor).Bind(5, e.role);
+  st.Bind(6, e.org_unit_id).Bind(7, e.action).Bind(8, e.from_state).Bind(9, e.to_state);
+  st.Bind(10, e.payload).Bind(11, e.prev_hash).Bind(12, e.hash);
+  Status s = st.Run("append audit event");
+  if (s.code() == ErrorCode::kAlreadyExists) {
+    return Conflict("audit event " + std::to_string(e.seq) + " of case " +
+                    std::to_string(e.case_id) + " already written");
+  }
+  return s;
+}
+
+Result<std::optional<CaseRecord>> SelectCase(Conn& c, CaseId id) {
+  Stmt st(c, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id=?");
+  st.Bind(1, id);
+  JZ_ASSIGN_OR_RETURN(auto rows, Collect<CaseRecord>(st, "read case", ReadCase));
+  if (rows.empty()) return std::optional<CaseRecord>();
+  return std::optional<CaseRecord>(std::move(rows[0]));
+}
+
+}  // namespace
+
+// A pooled connection; returns itself to the pool when destroyed.
+class SqliteStore::Lease {
+ public:
+  Lease(SqliteStore* store, Conn* conn) : store_(store), conn_(conn) {}
+  Lease(Lease&& o) noexcept : store_(o.store_), conn_(o.conn_) { o.conn_ = nullptr; }
+  Lease& operator=(Lease&&) = delete;
+  ~Lease() {
+    if (conn_) store_->Release(conn_);
+  }
+  Conn& conn() { return *conn_; }
+
+ private:
+  SqliteStore* store_;
+  Conn* conn_;
+};
+
+namespace {
+
+class SqliteTxn final : public StoreTxn {
+ public:
+  explicit SqliteTxn(SqliteStore::Lease lease) : lease_(std::move(lease)) {}
+  ~SqliteTxn() override {
+    if (!done_) Exec(c(), "ROLLBACK", "rollback");
+  }
+
+  Result<std::optional<CaseRecord>> LockCase(CaseId id) override { return SelectCase(c(), id); }
+
+  Result<std::optional<CaseRecord>> FindOpenCaseByIdHash(const std::string& id_hash) override {
+    Stmt st(c(), std::string("SELECT ") + kCaseColumns + " FROM cases WHERE open_id_hash=?");
+    st.Bind(1, id_hash);
+    JZ_ASSIGN_OR_RETURN(auto rows, Collect<CaseRecord>(st, "find case by ID", ReadCase));
+    if (rows.empty()) return std::optional<CaseRecord>();
+    return std::optional<CaseRecord>(std::move(rows[0]));
+  }
+
+  Result<std::vector<TaskRecord>> ListActiveTasks(CaseId id) override {
+    Stmt st(c(), std::string("SELECT ") + kTaskColumns +
+                     " FROM tasks WHERE case_id=? AND state IN ('open','claimed') ORDER BY id");
+    st.Bind(1, id);
+    return Collect<TaskRecord>(st, "list active tasks", ReadTask);
+  }
+
+  Result<std::optional<TaskRecord>> LockTask(TaskId id) override {
+    Stmt st(c(), std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id=?");
+    st.Bind(1, id);
+    JZ_ASSIGN_OR_RETURN(auto rows, Collect<TaskRecord>(st, "read task", ReadTask));
+    if (rows.empty()) return std::optional<TaskRecord>();
+    return std::optional<TaskRecord>(std::move(rows[0]));
+  }
+
+  Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) override {
+    Stmt st(c(), std::string("SELECT ") + kReferralColumns +
+                     " FROM referrals WHERE case_id=? ORDER BY id");
+    st.Bind(1, id);
+    return Collect<ReferralRecord>(st, "list referrals", ReadReferral);
+  }
+
+  Status Apply(const CommandEffects& fx) override {
+    if (fx.insert_case) JZ_RETURN_IF_ERROR(InsertCase(c(), *fx.insert_case));
+    if (fx.update_case) JZ_RETURN_IF_ERROR(UpdateCase(c(), *fx.update_case, fx.expected_version));
+    for (const auto& [task, expected] : fx.update_tasks) {
+      JZ_RETURN_IF_ERROR(UpdateTask(c(), task, expected));
+    }
+    for (const auto& r : fx.insert_referrals) JZ_RETURN_IF_ERROR(InsertReferral(c(), r));
+    for (const auto& r : fx.update_referrals) JZ_RETURN_IF_ERROR(UpdateReferral(c(), r));
+    for (const auto& t : fx.insert_tasks) JZ_RETURN_IF_ERROR(InsertTask(c(), t));
+    return InsertAudit(c(), fx.audit);
+  }
+
+  Status Savepoint() override { return Exec(c(), "SAVEPOINT cmd", "savepoint"); }
+  Status RollbackToSavepoint() override {
+    JZ_RETURN_IF_ERROR(Exec(c(), "ROLLBACK TO cmd", "rollback to savepoint"));
+    return Exec(c(), "RELEASE cmd", "release savepoint");
+  }
+  Status ReleaseSavepoint() override { return Exec(c(), "RELEASE cmd", "release savepoint"); }
+  Status Commit() override {
+    Status s = Exec(c(), "COMMIT", "commit");
+    if (s.ok()) done_ = true;
+    return s;
+  }
+
+ private:
+  Conn& c() { return lease_.conn(); }
+  SqliteStore::Lease lease_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteOptions& options) {
+  if (options.synchronous != "full" && options.synchronous != "normal") {
+    return InvalidArgument("synchronous must be full or normal", "synchronous");
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
+  // Open one connection now so a bad path fails here, not on first use.
+  auto lease = store->Acquire();
+  if (!lease.ok()) return lease.status();
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (SqliteConn* p : idle_) delete p;
+  idle_.clear();
+}
+
+Result<SqliteStore::Lease> SqliteStore::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      SqliteConn* p = idle_.back();
+      idle_.pop_back();
+      return Lease(this, p);
+    }
+  }
+  auto conn = std::make_unique<Conn>();
+  const int rc = sqlite3_open_v2(path_.c_str(), &conn->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    return Unavailable("cannot open SQLite database " + path_ + ": " +
+                       (conn->db ? sqlite3_errmsg(conn->db) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(conn->db, options_.busy_timeout_ms);
+  JZ_RETURN_IF_ERROR(Exec(*conn, "PRAGMA journal_mode=WAL", "enable WAL"));
+  JZ_RETURN_IF_ERROR(
+      Exec(*conn, "PRAGMA synchronous=" + options_.synchronous, "set synchronous"));
+  JZ_RETURN_IF_ERROR(Exec(*conn, "PRAGMA foreign_keys=ON", "enable foreign keys"));
+  return Lease(this, conn.release());
+}
+
+void SqliteStore::Release(SqliteConn* p) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.size() < 16) {
+    idle_.push_back(p);
+  } else {
+    delete p;
+  }
+}
+
+Status SqliteStore::Ping() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT 1");
+  return st.Run("ping");
+}
+
+Status SqliteStore::Migrate(const std::string& migrations_dir) {
+  JZ_ASSIGN_OR_RETURN(auto files, ReadMigrationFiles(migrations_dir));
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  JZ_RETURN_IF_ERROR(Exec(c,
+                          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                          "KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER "
+                          "NOT NULL)",
+                          "create schema_migrations"));
+  JZ_RETURN_IF_ERROR(Exec(c, "BEGIN IMMEDIATE", "begin migration"));
+  struct Applied {
+    int version;
+    std::string name, checksum;
+  };
+  std::vector<Applied> applied;
+  {
+    Stmt st(c, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+    auto rows = Collect<Applied>(st, "read schema_migrations", [](const Stmt& s) {
+      return Applied{static_cast<int>(s.Int(0)), s.Text(1), s.Text(2)};
+    });
+    if (!rows.ok()) {
+      Exec(c, "ROLLBACK", "rollback");
+      return rows.status();
+    }
+    applied = std::move(rows).value();
+  }
+  for (const auto& a : applied) {
+    const MigrationFile* f = nullptr;
+    for (const auto& file : files) {
+      if (file.version == a.version) f = &file;
+    }
+    if (f == nullptr || f->checksum != a.checksum) {
+      Exec(c, "ROLLBACK", "rollback");
+      return FailedPrecondition("migration " + std::to_string(a.version) + " (" + a.name +
+                                ") was applied but its file is " +
+                                (f ? "changed (checksum differs)" : "missing") +
+                                "; migrations are never edited once applied");
+    }
+  }
+  // SQLite DDL is transactional: all pending migrations apply together or not at all.
+  for (const auto& f : files) {
+    bool done = false;
+    for (const auto& a : applied) done = done || a.version == f.version;
+    if (done) continue;
+    for (const auto& sql : SplitSqlStatements(f.sql)) {
+      Status s = Exec(c, sql, ("migration " + f.name).c_str());
+      if (!s.ok()) {
+        Exec(c, "ROLLBACK", "rollback");
+        return s;
+      }
+    }
+    Stmt st(c, "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+               "VALUES (?,?,?,strftime('%s','now')*1000000)");
+    st.Bind(1, f.version).Bind(2, f.name).Bind(3, f.checksum);
+    Status s = st.Run("record migration");
+    if (!s.ok()) {
+      Exec(c, "ROLLBACK", "rollback");
+      return s;
+    }
+  }
+  // Statements cached before the schema changed are re-prepared by SQLite itself.
+  return Exec(c, "COMMIT", "commit migration");
+}
+
+Result<std::vector<int>> SqliteStore::AppliedMigrations() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT version FROM schema_migrations ORDER BY version");
+  return Collect<int>(st, "read schema_migrations",
+                      [](const Stmt& s) { return static_cast<int>(s.Int(0)); });
+}
+
+Result<std::unique_ptr<StoreTxn>> SqliteStore::BeginWrite() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  JZ_RETURN_IF_ERROR(Exec(lease.conn(), "BEGIN IMMEDIATE", "begin transaction"));
+  return std::unique_ptr<StoreTxn>(new SqliteTxn(std::move(lease)));
+}
+
+Status SqliteStore::ReplaceOrgUnits(const std::vector<OrgUnitRecord>& units) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  JZ_RETURN_IF_ERROR(Exec(c, "BEGIN IMMEDIATE", "begin"));
+  auto run = [&]() -> Status {
+    // Units still referenced by role bindings stay; the rest are replaced.
+    for (const auto& u : units) {
+      Stmt st(c,
+              "INSERT INTO org_units (id, name, tier, parent_id, department_code, path) "
+              "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
+              "tier=excluded.tier, parent_id=excluded.parent_id, "
+              "department_code=excluded.department_code, path=excluded.path");
+      st.Bind(1, u.id).Bind(2, u.name).Bind(3, std::string(TierName(u.tier)));
+      st.BindNullableText(4, u.parent_id.empty() ? nullptr : &u.parent_id);
+      st.Bind(5, u.department_code).Bind(6, u.path);
+      JZ_RETURN_IF_ERROR(st.Run("save org unit"));
+    }
+    return Status::Ok();
+  };
+  Status s = run();
+  if (!s.ok()) {
+    Exec(c, "ROLLBACK", "rollback");
+    return s;
+  }
+  return Exec(c, "COMMIT", "commit");
+}
+
+Result<std::vector<OrgUnitRecord>> SqliteStore::ListOrgUnits() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "SELECT id, name, tier, COALESCE(parent_id,''), department_code, path FROM org_units "
+          "ORDER BY path");
+  return Collect<OrgUnitRecord>(st, "list org units", [](const Stmt& s) {
+    OrgUnitRecord u;
+    u.id = s.Text(0);
+    u.name = s.Text(1);
+    u.tier = ParseTier(s.Text(2)).value_or(Tier::kVillage);
+    u.parent_id = s.Text(3);
+    u.department_code = s.Text(4);
+    u.path = s.Text(5);
+    return u;
+  });
+}
+
+Status SqliteStore::UpsertUsers(const std::vector<UserRecord>& users) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  JZ_RETURN_IF_ERROR(Exec(c, "BEGIN IMMEDIATE", "begin"));
+  auto run = [&]() -> Status {
+    for (const auto& u : users) {
+      Stmt st(c,
+              "INSERT INTO users (username, display_name, password_hash) VALUES (?,?,?) "
+              "ON CONFLICT(username) DO UPDATE SET display_name=excluded.display_name, "
+              "password_hash=excluded.password_hash");
+      st.Bind(1, u.username).Bind(2, u.display_name).Bind(3, u.password_hash);
+      JZ_RETURN_IF_ERROR(st.Run("save user"));
+      Stmt del(c, "DELETE FROM role_bindings WHERE username=?");
+      del.Bind(1, u.username);
+      JZ_RETURN_IF_ERROR(del.Run("clear role bindings"));
+      for (const auto& rb : u.roles) {
+        Stmt ins(c, "INSERT INTO role_bindings (username, role, org_unit_id) VALUES (?,?,?)");
+        ins.Bind(1, u.username).Bind(2, rb.role).Bind(3, rb.org_unit_id);
+        Status s = ins.Run("save role binding");
+        if (!s.ok()) {
+          return InvalidArgument("user " + u.username + ": role " + rb.role + " at unknown unit " +
+                                 rb.org_unit_id + " (" + s.message() + ")");
+        }
+      }
+    }
+    return Status::Ok();
+  };
+  Status s = run();
+  if (!s.ok()) {
+    Exec(c, "ROLLBACK", "rollback");
+    return s;
+  }
+  return Exec(c, "COMMIT", "commit");
+}
+
+namespace {
+Result<std::vector<UserRecord>> ReadUsers(Conn& c, const std::string* only) {
+  std::vector<UserRecord> users;
+  {
+    Stmt st(c, only ? "SELECT username, display_name, password_hash FROM users WHERE username=?"
+                    : "SELECT username, display_name, password_hash FROM users ORDER BY username");
+    if (only) st.Bind(1, *only);
+    JZ_ASSIGN_OR_RETURN(users, Collect<UserRecord>(st, "read users", [](const Stmt& s) {
+                          UserRecord u;
+                          u.username = s.Text(0);
+                          u.display_name = s.Text(1);
+                          u.password_hash = s.Text(2);
+                          return u;
+                        }));
+  }
+  for (auto& u : users) {
+    Stmt st(c, "SELECT role, org_unit_id FROM role_bindings WHERE username=? ORDER BY role, "
+               "org_unit_id");
+    st.Bind(1, u.username);
+    JZ_ASSIGN_OR_RETURN(u.roles, Collect<RoleBindingRecord>(st, "read roles", [](const Stmt& s) {
+                          return RoleBindingRecord{s.Text(0), s.Text(1)};
+                        }));
+  }
+  return users;
+}
+}  // namespace
+
+Result<std::optional<UserRecord>> SqliteStore::FindUser(const std::string& username) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  JZ_ASSIGN_OR_RETURN(auto users, ReadUsers(lease.conn(), &username));
+  if (users.empty()) return std::optional<UserRecord>();
+  return std::optional<UserRecord>(std::move(users[0]));
+}
+
+Result<std::vector<UserRecord>> SqliteStore::ListUsers() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  return ReadUsers(lease.conn(), nullptr);
+}
+
+Result<std::optional<CaseRecord>> SqliteStore::GetCase(CaseId id) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  return SelectCase(lease.conn(), id);
+}
+
+Result<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseQuery& q) {
+  std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id > ?";
+  std::vector<std::string> texts;
+  if (!q.org_paths.empty()) {
+    sql += " AND (";
+    for (size_t i = 0; i < q.org_paths.size(); ++i) {
+      sql += i ? " OR " : "";
+      sql += "substr(org_path, 1, ?) = ?";
+    }
+    sql += ")";
+  }
+  if (!q.programme.empty()) sql += " AND programme = ?";
+  if (q.state) sql += " AND state = ?";
+  if (q.route) sql += " AND route = ?";
+  if (q.pool) sql += " AND pool = ?";
+  if (!q.id_hash.empty()) sql += " AND id_hash = ?";
+  if (!q.name_contains.empty()) sql += " AND instr(applicant_name, ?) > 0";
+  sql += " ORDER BY id LIMIT ?";
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), sql);
+  int i = 1;
+  st.Bind(i++, q.after_id);
+  for (const auto& p : q.org_paths) {
+    st.Bind(i++, static_cast<std::int64_t>(p.size())).Bind(i++, p);
+  }
+  if (!q.programme.empty()) st.Bind(i++, q.programme);
+  if (q.state) st.Bind(i++, std::string(CaseStateName(*q.state)));
+  if (q.route) st.Bind(i++, std::string(RouteName(*q.route)));
+  if (q.pool) st.Bind(i++, std::string(PoolName(*q.pool)));
+  if (!q.id_hash.empty()) st.Bind(i++, q.id_hash);
+  if (!q.name_contains.empty()) st.Bind(i++, q.name_contains);
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  return Collect<CaseRecord>(st, "list cases", ReadCase);
+}
+
+Result<std::vector<TaskRecord>> SqliteStore::ListTasksForCase(CaseId id) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), std::string("SELECT ") + kTaskColumns +
+                            " FROM tasks WHERE case_id=? ORDER BY created_at, id");
+  st.Bind(1, id);
+  return Collect<TaskRecord>(st, "list tasks", ReadTask);
+}
+
+Result<std::vector<ReferralRecord>> SqliteStore::ListReferralsForCase(CaseId id) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), std::string("SELECT ") + kReferralColumns +
+                            " FROM referrals WHERE case_id=? ORDER BY id");
+  st.Bind(1, id);
+  return Collect<ReferralRecord>(st, "list referrals", ReadReferral);
+}
+
+Result<std::vector<AuditEventRecord>> SqliteStore::ListAuditEvents(CaseId id) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), std::string("SELECT ") + kAuditColumns +
+                            " FROM audit_events WHERE case_id=? ORDER BY seq");
+  st.Bind(1, id);
+  return Collect<AuditEventRecord>(st, "list audit events", ReadAudit);
+}
+
+Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
+  TaskPage page;
+  if (q.roles.empty() && !q.mine_only) return page;
+  // Each (unit, role) queue is an index range of tasks_queue; the OR of
+  // ranges is merged by SQLite's multi-index OR optimisation.
+  std::string where = "state IN ('open','claimed') AND (";
+  if (q.mine_only) {
+    where += "claimed_by = ?";
+  } else {
+    for (size_t i = 0; i < q.roles.size(); ++i) {
+      where += i ? " OR " : "";
+      where += "(org_unit_id = ? AND role = ?)";
+    }
+  }
+  where += ")";
+  if (q.queue_only) where += " AND claimed_by = ''";
+  if (!q.programme.empty()) where += " AND programme = ?";
+  if (!q.kind.empty()) where += " AND kind = ?";
+  if (q.overdue) where += *q.overdue ? " AND due_at < ?" : " AND due_at >= ?";
+  if (q.due_before) where += " AND due_at < ?";
+  auto bind_where = [&](Stmt& st) {
+    int i = 1;
+    if (q.mine_only) {
+      st.Bind(i++, q.username);
+    } else {
+      for (const auto& rb : q.roles) st.Bind(i++, rb.org_unit_id).Bind(i++, rb.role);
+    }
+    if (!q.programme.empty()) st.Bind(i++, q.programme);
+    if (!q.kind.empty()) st.Bind(i++, q.kind);
+    if (q.overdue) st.Bind(i++, q.now);
+    if (q.due_before) st.Bind(i++, q.due_before);
+    return i;
+  };
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  {
+    Stmt st(lease.conn(), "SELECT count(*) FROM tasks WHERE " + where);
+    bind_where(st);
+    JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(st, "count inbox",
+                                                      [](const Stmt& s) { return s.Int(0); }));
+    page.total = n.empty() ? 0 : n[0];
+  }
+  Stmt st(lease.conn(), std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE " + where +
+                            " AND (due_at > ? OR (due_at = ? AND id > ?)) ORDER BY due_at, id "
+                            "LIMIT ?");
+  int i = bind_where(st);
+  st.Bind(i++, q.after_due).Bind(i++, q.after_due).Bind(i++, q.after_id);
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  JZ_ASSIGN_OR_RETURN(page.tasks, Collect<TaskRecord>(st, "list inbox", ReadTask));
+  return page;
+}
+
+Status SqliteStore::ForEachCaseHead(
+    const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT id, audit_head_seq, audit_head_hash FROM cases ORDER BY id");
+  JZ_RETURN_IF_ERROR(st.prepared("list case heads"));
+  for (;;) {
+    const int rc = st.Step();
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return ErrorOf(st.db(), rc, "list case heads");
+    if (!fn(st.Int(0), st.Int(1), st.Text(2))) break;
+  }
+  return Status::Ok();
+}
+
+Result<std::int64_t> SqliteStore::CountCases() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT count(*) FROM cases");
+  JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(st, "count cases",
+                                                    [](const Stmt& s) { return s.Int(0); }));
+  return n.empty() ? std::int64_t{0} : n[0];
+}
+
+}  // namespace jiuzhu

@@ -1,0 +1,70 @@
+// SQLite adapter of the store port: the embedded default. One database file
+// in WAL mode with synchronous=FULL (an acknowledged command survives power
+// loss). Writers are serialised by SQLite itself (BEGIN IMMEDIATE); readers
+// run concurrently on their own connections from a small pool.
+//
+// Thread-safe as CaseStore requires. Open() errors: kUnavailable if the file
+// cannot be opened or created.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/store/case_store.hpp"
+
+namespace jiuzhu {
+
+struct SqliteConn;  // one connection and its statement cache (private)
+
+struct SqliteOptions {
+  // "full" (default, durable at every commit) or "normal" (durable at
+  // checkpoints; for throw-away demo data only).
+  std::string synchronous = "full";
+  int busy_timeout_ms = 10000;
+};
+
+class SqliteStore final : public CaseStore {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   const SqliteOptions& options = {});
+  ~SqliteStore() override;
+
+  Status Migrate(const std::string& migrations_dir) override;
+  Result<std::vector<int>> AppliedMigrations() override;
+  Status Ping() override;
+  Result<std::unique_ptr<StoreTxn>> BeginWrite() override;
+
+  Status ReplaceOrgUnits(const std::vector<OrgUnitRecord>& units) override;
+  Result<std::vector<OrgUnitRecord>> ListOrgUnits() override;
+  Status UpsertUsers(const std::vector<UserRecord>& users) override;
+  Result<std::optional<UserRecord>> FindUser(const std::string& username) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+
+  Result<std::optional<CaseRecord>> GetCase(CaseId id) override;
+  Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) override;
+  Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) override;
+  Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) override;
+  Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId id) override;
+  Result<TaskPage> ListInbox(const InboxQuery& q) override;
+  Status ForEachCaseHead(
+      const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) override;
+  Result<std::int64_t> CountCases() override;
+
+  // A connection borrowed from the pool; returned on destruction.
+  class Lease;
+
+ private:
+  SqliteStore(std::string path, SqliteOptions options)
+      : path_(std::move(path)), options_(std::move(options)) {}
+  Result<Lease> Acquire();
+  void Release(SqliteConn* conn);
+
+  std::string path_;
+  SqliteOptions options_;
+  std::mutex mu_;
+  std::vector<SqliteConn*> idle_;  // guarded by mu_
+};
+
+}  // namespace jiuzhu

@@ -1,0 +1,178 @@
+// The case commands of the lifecycle, one use case per function (each in its
+// own .cpp). Every command runs inside one store transaction `txn` opened by
+// the caller (normally CommandExecutor) and writes, through one
+// StoreTxn::Apply, the case row (version + 1), its task changes and exactly
+// one audit event. A failed command has written nothing.
+//
+// Common errors of every command on an existing case:
+//  kNotFound           the case does not exist or the actor may not see it
+//                      (existence never leaks across org scopes);
+//  kConflict           expected_version given and stale (message has the
+//                      current version and state);
+//  kPermissionDenied   the actor sees the case but holds no role that may
+//                      issue this command at this stage;
+//  kFailedPrecondition the lifecycle refuses the event in the current state
+//                      (message names state and event, or the guard's rule);
+//  kInvalidArgument    a field of the request is bad (Status::field names it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/status.hpp"
+#include "engine/store/case_store.hpp"
+#include "engine/usecases/engine_context.hpp"
+
+namespace jiuzhu {
+
+// Who issues the command and against which case.
+struct CaseCommand {
+  UserRecord actor;
+  CaseId case_id = 0;
+  std::optional<std::int64_t> expected_version;  // optimistic check when given
+  std::string comment;                           // free text, kept in the audit event
+};
+
+struct CommandOutcome {
+  CaseRecord case_after;
+  AuditEventRecord event;
+  std::vector<TaskRecord> opened_tasks;
+  std::vector<TaskRecord> updated_tasks;  // tasks closed, claimed or released
+  bool existing = false;  // discover only: the household already had an open case
+};
+
+// 主动发现: report a household. Validates the ID number (GB 11643), the
+// programme, the village and the name; the actor needs one of the
+// programme's intake roles at the village or above it. If the person already
+// has an open case, returns it with existing = true and writes nothing.
+struct DiscoverRequest {
+  UserRecord actor;
+  std::string programme;
+  std::string id_number;
+  std::string applicant_name;
+  std::string village_id;
+  std::string source;  // "village_officer", "grid_worker", "self", "data_feed", ...
+  std::string comment;
+};
+Result<CommandOutcome> DiscoverCase(const EngineContext& ctx, StoreTxn& txn,
+                                    const DiscoverRequest& req);
+
+// 受理: intake accepts the report; opens the assessment task.
+Result<CommandOutcome> AcceptCase(const EngineContext& ctx, StoreTxn& txn, const CaseCommand& cmd);
+
+// 综合评估: record the assessment (kept as submitted, with the pool it
+// implies) and move to commit.
+struct HouseholdMember {
+  std::string name;
+  std::string relation;  // "self", "spouse", "child", ...
+  bool serious_illness = false;
+  bool severe_disability = false;
+  bool elderly = false;
+  bool can_work = true;
+};
+struct AssessRequest {
+  CaseCommand cmd;
+  std::vector<HouseholdMember> members;      // at least one
+  double annual_income_yuan = 0;             // 12 months before application, >= 0
+  double assets_yuan = 0;                    // >= 0
+  double annual_medical_expense_yuan = 0;    // rigid expenditure, >= 0
+  double annual_education_expense_yuan = 0;  // >= 0
+  double dibao_line_monthly_yuan = 0;        // the district's dibao line, > 0
+  double low_income_line_monthly_yuan = 0;   // >= dibao line
+};
+// The pool an assessment implies and why (the full calculator comes with the
+// assessment issue; this is the rule of DOMAIN.md in its simplest form).
+struct AssessmentResult {
+  double per_capita_monthly_yuan = 0;
+  Pool pool = Pool::kNone;
+  std::string reason;
+};
+AssessmentResult EvaluateAssessment(const AssessRequest& req);
+Result<CommandOutcome> AssessCase(const EngineContext& ctx, StoreTxn& txn,
+                                  const AssessRequest& req);
+
+// 告知承诺: the applicant signs the personal credit pledge; fast track.
+struct PledgeRequest {
+  CaseCommand cmd;
+  bool signed_by_applicant = false;
+  std::string signer_name;    // must match the applicant's name
+  std::string statement;      // the pledge text shown to the applicant
+};
+Result<CommandOutcome> PledgeCase(const EngineContext& ctx, StoreTxn& txn,
+                                  const PledgeRequest& req);
+
+// The applicant takes the ordinary route (democratic review follows).
+Result<CommandOutcome> ChooseOrdinaryRoute(const EngineContext& ctx, StoreTxn& txn,
+                                           const CaseCommand& cmd);
+
+// 民主评议 passed.
+struct ReviewRequest {
+  CaseCommand cmd;
+  int votes_for = 0;
+  int votes_against = 0;
+};
+Result<CommandOutcome> CompleteReview(const EngineContext& ctx, StoreTxn& txn,
+                                      const ReviewRequest& req);
+
+// 审批通过.
+Result<CommandOutcome> ApproveCase(const EngineContext& ctx, StoreTxn& txn, const CaseCommand& cmd);
+
+// Reject, send back to assessment, close, revoke, reassess: all need a reason.
+struct ReasonedCommand {
+  CaseCommand cmd;
+  std::string reason;
+  double amount_to_recover_yuan = 0;  // revoke only
+};
+Result<CommandOutcome> RejectCase(const EngineContext& ctx, StoreTxn& txn,
+                                  const ReasonedCommand& req);
+Result<CommandOutcome> SendBackCase(const EngineContext& ctx, StoreTxn& txn,
+                                    const ReasonedCommand& req);
+Result<CommandOutcome> CloseCase(const EngineContext& ctx, StoreTxn& txn,
+                                 const ReasonedCommand& req);
+Result<CommandOutcome> RevokeCase(const EngineContext& ctx, StoreTxn& txn,
+                                  const ReasonedCommand& req);
+Result<CommandOutcome> ReassessCase(const EngineContext& ctx, StoreTxn& txn,
+                                    const ReasonedCommand& req);
+
+// 转介推送: one referral (and one feedback task) per department.
+struct ReferralSpec {
+  std::string department_code;  // "canlian", "yibao", ...
+  std::string note;             // what is asked of the department
+};
+struct ReferRequest {
+  CaseCommand cmd;
+  std::vector<ReferralSpec> referrals;  // at least one, no department twice
+};
+Result<CommandOutcome> ReferCase(const EngineContext& ctx, StoreTxn& txn, const ReferRequest& req);
+
+// 帮扶反馈: one department answers its referral.
+struct FeedbackRequest {
+  CaseCommand cmd;
+  std::string department_code;
+  std::string answer;   // "provided" | "declined" | "not_applicable"
+  std::string details;  // what was provided, or why not
+  double amount_yuan = 0;
+};
+Result<CommandOutcome> RecordFeedback(const EngineContext& ctx, StoreTxn& txn,
+                                      const FeedbackRequest& req);
+
+// → monitor (all referrals answered, or none needed).
+Result<CommandOutcome> StartMonitoring(const EngineContext& ctx, StoreTxn& txn,
+                                       const CaseCommand& cmd);
+
+// Task commands. Claim: an open task routed to a (role, unit) the actor
+// holds → claimed by the actor. Release: the claimant gives it back.
+// Both append an audit event to the task's case.
+// Errors: kNotFound (no such task or not visible), kConflict (already
+// claimed by someone else / not claimed by the actor), kFailedPrecondition
+// (task done or cancelled).
+struct TaskCommand {
+  UserRecord actor;
+  TaskId task_id = 0;
+};
+Result<CommandOutcome> ClaimTask(const EngineContext& ctx, StoreTxn& txn, const TaskCommand& cmd);
+Result<CommandOutcome> ReleaseTask(const EngineContext& ctx, StoreTxn& txn,
+                                   const TaskCommand& cmd);
+
+}  // namespace jiuzhu

@@ -1,0 +1,26 @@
+// What every use case needs, wired once by the program: the rule data, the
+// lifecycle, the clock. All members are borrowed and must outlive the
+// context; all are safe to share between threads.
+#pragma once
+
+#include "engine/calendar/working_calendar.hpp"
+#include "engine/common/id_generator.hpp"
+#include "engine/common/time.hpp"
+#include "engine/identity/id_number.hpp"
+#include "engine/lifecycle/lifecycle.hpp"
+#include "engine/org/org_tree.hpp"
+#include "engine/programme/programme.hpp"
+
+namespace jiuzhu {
+
+struct EngineContext {
+  const ProgrammeCatalog* programmes = nullptr;
+  const OrgTree* org = nullptr;
+  const WorkingCalendar* calendar = nullptr;
+  const Lifecycle* lifecycle = nullptr;
+  const IdProtector* ids = nullptr;
+  const Clock* clock = nullptr;
+  IdGenerator* id_gen = nullptr;
+};
+
+}  // namespace jiuzhu
