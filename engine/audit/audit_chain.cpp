@@ -54,9 +54,16 @@ std::string Short(const std::string& hash) {
 std::string Num(std::int64_t v) { return std::to_string(v); }
 
 // Hash computations one case may spend searching for the seq an unlinked
-// event was sealed with. Bounds the cost of a badly damaged case; the clean
-// path never searches.
-constexpr int kSeqSearchBudget = 1 << 14;
+// row was sealed with: a few per row, so even a badly damaged case costs
+// O(n) hashes like a clean one (which never searches). Rows renumbered after
+// a deletion sit within a few places of their sealed seq.
+constexpr std::int64_t kSeqSearchBase = 64;
+constexpr std::int64_t kSeqSearchPerRow = 8;
+
+// Seqs beyond this are forged (no case has 2^62 events); keeping them out of
+// the arithmetic keeps every seq ± count far from overflow.
+constexpr std::int64_t kMaxSeq = std::int64_t{1} << 62;
+bool PlausibleSeq(std::int64_t seq) { return seq >= 1 && seq <= kMaxSeq; }
 
 // One run of VerifyCaseChain. Works in two coordinate systems: the *stored*
 // seq of each row and the *sealed* seq (the seq its hash was computed with,
@@ -67,16 +74,12 @@ class ChainVerifier {
  public:
   ChainVerifier(CaseId case_id, std::vector<AuditEventRecord> events, std::int64_t head_seq,
                 const std::string& head_hash)
-      : case_id_(case_id),
-        events_(std::move(events)),
-        head_seq_(head_seq),
-        head_hash_(head_hash) {}
+      : case_id_(case_id), events_(std::move(events)), head_seq_(head_seq), head_hash_(head_hash) {}
 
   std::vector<AuditProblem> Run() {
-    std::stable_sort(events_.begin(), events_.end(),
-                     [](const AuditEventRecord& a, const AuditEventRecord& b) {
-                       return a.seq < b.seq;
-                     });
+    std::stable_sort(
+        events_.begin(), events_.end(),
+        [](const AuditEventRecord& a, const AuditEventRecord& b) { return a.seq < b.seq; });
     entries_.reserve(events_.size());
     for (const AuditEventRecord& e : events_) {
       Entry x;
@@ -88,6 +91,7 @@ class ChainVerifier {
       }
       entries_.push_back(x);
     }
+    search_budget_ = kSeqSearchBase + kSeqSearchPerRow * static_cast<std::int64_t>(entries_.size());
     IndexHashes();
     for (std::size_t i = 0; i < entries_.size(); ++i) Resolve(i);
     MarkHeadPath();
@@ -95,6 +99,7 @@ class ChainVerifier {
     CheckHead();
     ReportGaps();
     CheckLinks();
+    ReportPendingHeadProblem();
     ClassifyMoved();
     ReportEntries();
     std::stable_sort(problems_.begin(), problems_.end(),
@@ -158,14 +163,15 @@ class ChainVerifier {
       std::optional<std::int64_t> from_link;
       if (x.e->prev_hash.empty()) {
         from_link = 1;
-      } else if (auto it = by_hash_.find(x.e->prev_hash);
-                 it != by_hash_.end() && it->second != j) {
+      } else if (auto it = by_hash_.find(x.e->prev_hash); it != by_hash_.end() && it->second != j) {
         const Entry& p = entries_[it->second];
         if (p.seal == Seal::kUnknown) {
           stack.push_back(it->second);
           continue;
         }
-        if (p.seal != Seal::kResolving) from_link = p.sealed_seq + 1;
+        if (p.seal != Seal::kResolving && PlausibleSeq(p.sealed_seq)) {
+          from_link = p.sealed_seq + 1;
+        }
       }
       Settle(x, from_link);
       stack.pop_back();
@@ -190,8 +196,9 @@ class ChainVerifier {
   // Tries seqs outward from the stored one (renumbered rows sit close to
   // their sealed seq) within [1, max(head, rows) + 1].
   std::optional<std::int64_t> SearchSealedSeq(const AuditEventRecord& e) {
-    const std::int64_t hi =
-        std::max<std::int64_t>(head_seq_, static_cast<std::int64_t>(entries_.size())) + 1;
+    const std::int64_t hi = std::max<std::int64_t>(std::min(head_seq_, kMaxSeq),
+                                                   static_cast<std::int64_t>(entries_.size())) +
+                            1;
     const std::int64_t center = std::clamp<std::int64_t>(e.seq, 1, hi);
     auto sealed_with = [&](std::int64_t k) {
       if (k == e.seq || search_budget_ <= 0) return false;
@@ -228,16 +235,16 @@ class ChainVerifier {
     }
     auto rank = [&](std::size_t i) {
       const Entry& x = entries_[i];
-      return std::make_tuple(x.on_head_path, strong.count(x.e->hash) > 0,
-                             weak.count(x.e->hash) > 0, x.intact, -static_cast<long long>(i));
+      return std::make_tuple(x.on_head_path, strong.count(x.e->hash) > 0, weak.count(x.e->hash) > 0,
+                             x.intact, -static_cast<long long>(i));
     };
     auto place = [&](const std::map<std::int64_t, std::vector<std::size_t>>& claims,
                      const char* what) {
       for (const auto& [slot, claimants] : claims) {
-        if (slot < 1) {
+        if (!PlausibleSeq(slot)) {
           for (std::size_t i : claimants) {
-            entries_[i].inserted_why = "the row at seq " + Num(entries_[i].e->seq) +
-                                       " has a seq no chain can hold";
+            entries_[i].inserted_why =
+                "the row at seq " + Num(entries_[i].e->seq) + " has a seq no chain can hold";
           }
           continue;
         }
@@ -273,8 +280,8 @@ class ChainVerifier {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       Entry& x = entries_[i];
       if (Sealed(x) && x.e->case_id != case_id_) {
-        x.inserted_why = "the row at seq " + Num(x.e->seq) + " is an event of case " +
-                         Num(x.e->case_id);
+        x.inserted_why =
+            "the row at seq " + Num(x.e->seq) + " is an event of case " + Num(x.e->case_id);
       } else if (Sealed(x)) {
         sealed_claims[x.sealed_seq].push_back(i);
       } else {
@@ -290,9 +297,10 @@ class ChainVerifier {
   void CheckHead() {
     const std::int64_t last = chain_.empty() ? 0 : chain_.rbegin()->first;
     end_ = last;
-    const std::string head = "the case head (seq " + Num(head_seq_) + ", hash " +
-                             Short(head_hash_) + ")";
-    if (head_seq_ < 0 || (head_seq_ == 0 && !(chain_.empty() && head_hash_.empty()))) {
+    const std::string head =
+        "the case head (seq " + Num(head_seq_) + ", hash " + Short(head_hash_) + ")";
+    if (head_seq_ < 0 || head_seq_ > kMaxSeq ||
+        (head_seq_ == 0 && !(chain_.empty() && head_hash_.empty()))) {
       Add(AuditProblemKind::kHeadMismatch, head_seq_,
           head + " does not match the " + Num(static_cast<std::int64_t>(chain_.size())) +
               " stored events, the last of which is " + Num(last));
@@ -318,11 +326,23 @@ class ChainVerifier {
     detail += at != chain_.end() ? "event " + Num(head_seq_) + " (hash " +
                                        Short(entries_[at->second].e->hash) + ")"
                                  : "the chain, which ends at seq " + Num(last);
-    if (holder) detail += "; the head's hash is that of event " + Num(*holder);
-    detail += at != chain_.end() && !holder
-                  ? ": the head was changed, or event " + Num(head_seq_) + " was re-hashed"
-                  : ": the head was changed";
-    Add(AuditProblemKind::kHeadMismatch, head_seq_, std::move(detail));
+    if (holder) {
+      detail += "; the head's hash is that of event " + Num(*holder) + ": the head was changed";
+      Add(AuditProblemKind::kHeadMismatch, head_seq_, std::move(detail));
+      return;
+    }
+    // Either the head or its event changed; if CheckLinks finds the event
+    // re-hashed, that edit is the cause and the mismatch its echo.
+    detail += ": the head was changed, or event " + Num(head_seq_) + " was re-hashed";
+    pending_head_problem_ =
+        AuditProblem{case_id_, head_seq_, AuditProblemKind::kHeadMismatch, std::move(detail)};
+    head_event_ = at->second;
+  }
+
+  void ReportPendingHeadProblem() {
+    if (pending_head_problem_ && entries_[head_event_].edited_why.empty()) {
+      problems_.push_back(std::move(*pending_head_problem_));
+    }
   }
 
   std::optional<std::int64_t> SlotHoldingHash(const std::string& hash) const {
@@ -353,8 +373,7 @@ class ChainVerifier {
 
   void AddDeleted(std::int64_t first, std::int64_t last, bool tail) {
     std::string what = first == last ? "event " + Num(first) + " is missing"
-                                     : "events " + Num(first) + " to " + Num(last) +
-                                           " are missing";
+                                     : "events " + Num(first) + " to " + Num(last) + " are missing";
     if (tail) {
       what += first == 1 ? ": the whole chain is gone" : ": the tail of the chain is gone";
       what += " (the case head names seq " + Num(head_seq_) + " as the last event)";
@@ -362,11 +381,14 @@ class ChainVerifier {
     Add(AuditProblemKind::kDeleted, first, std::move(what));
   }
 
-  // Two neighbouring sealed events that do not link: the later one's
-  // prev_hash is covered by its own hash and so genuine, hence the earlier
-  // one's hash is not the one it was sealed with first: it was changed and
-  // re-hashed (or replaced). Breaks next to an unsealed row or across a gap
-  // are already explained by the edit or the deletion.
+  // Two neighbouring sealed events that do not link. A sealed row's
+  // prev_hash is covered by its own hash, so the row to blame is the one
+  // whose re-hash explains the break: the later row if its prev_hash names
+  // another row that is present (it was relinked and re-hashed; its
+  // successor's link then breaks too and is the same problem), else the
+  // earlier row (changed and re-hashed, or replaced: no row has the hash the
+  // later one names). Breaks next to an unsealed row or across a gap are
+  // already explained by the edit or the deletion.
   void CheckLinks() {
     Entry* before = nullptr;
     std::int64_t before_slot = 0;
@@ -377,10 +399,17 @@ class ChainVerifier {
                        "predecessor: it was forged or re-hashed";
       } else if (before != nullptr && before_slot == slot - 1 && Sealed(x) && Sealed(*before) &&
                  x.e->prev_hash != before->e->hash) {
-        Entry& b = *before;
-        b.edited_why = "event " + Num(b.e->seq) + " has hash " + Short(b.e->hash) +
-                       " but event " + Num(x.e->seq) + " links to " + Short(x.e->prev_hash) +
-                       ": it was changed and re-hashed, or replaced";
+        const auto named = by_hash_.find(x.e->prev_hash);
+        if (named != by_hash_.end() && &entries_[named->second] != before) {
+          x.edited_why = "event " + Num(x.e->seq) + " links to the row at seq " +
+                         Num(entries_[named->second].e->seq) + " instead of event " +
+                         Num(before->e->seq) + ": its prev_hash was changed and it was re-hashed";
+        } else if (before->edited_why.empty()) {
+          before->edited_why = "event " + Num(before->e->seq) + " has hash " +
+                               Short(before->e->hash) + " but event " + Num(x.e->seq) +
+                               " links to " + Short(x.e->prev_hash) +
+                               ": it was changed and re-hashed, or replaced";
+        }
       }
       before = &x;
       before_slot = slot;
@@ -391,8 +420,8 @@ class ChainVerifier {
   // follows an insertion or a deletion (rows shifted up by at most the
   // insertions before them, down by at most the deletions before them,
   // still in order) is explained by that problem. Otherwise rows that took
-  // each other's places are kReordered, and a row moved to a place no other
-  // genuine event left is an edit of its seq.
+  // each other's places are kReordered, and any other moved row is an edit
+  // of its seq.
   void ClassifyMoved() {
     std::vector<std::int64_t> inserted_at;
     for (const Entry& x : entries_) {
@@ -420,31 +449,58 @@ class ChainVerifier {
       const Entry& x = entries_[i];
       const std::int64_t deleted_before = slot - 1 - rank++;
       if (!Sealed(x) || x.sealed_seq == x.e->seq || !x.edited_why.empty()) continue;
+      if (!PlausibleSeq(x.e->seq)) {
+        unexplained.push_back(i);
+        continue;
+      }
       const std::int64_t shift = x.e->seq - x.sealed_seq;
       const std::int64_t inserted_before =
-          std::lower_bound(inserted_at.begin(), inserted_at.end(), x.e->seq) -
-          inserted_at.begin();
+          std::lower_bound(inserted_at.begin(), inserted_at.end(), x.e->seq) - inserted_at.begin();
       if (in_order[i] && -deleted_before <= shift && shift <= inserted_before) continue;
       unexplained.push_back(i);
     }
 
+    // Row x took the place of row next(x), the one sealed with x's stored
+    // seq. Rows on a cycle of next() exchanged places; on an open path a row
+    // was renumbered into a place no other genuine event left.
     std::unordered_map<std::int64_t, std::size_t> unexplained_by_sealed;
     for (std::size_t i : unexplained) unexplained_by_sealed[entries_[i].sealed_seq] = i;
+    auto next = [&](std::size_t i) -> std::optional<std::size_t> {
+      const auto it = unexplained_by_sealed.find(entries_[i].e->seq);
+      if (it == unexplained_by_sealed.end()) return std::nullopt;
+      return it->second;
+    };
+    enum class Visit { kNew, kOnPath, kDone };
+    std::unordered_map<std::size_t, Visit> visit;
+    std::unordered_set<std::size_t> on_cycle;
+    for (std::size_t start : unexplained) {
+      std::vector<std::size_t> path;
+      std::optional<std::size_t> at = start;
+      while (at && visit[*at] == Visit::kNew) {
+        visit[*at] = Visit::kOnPath;
+        path.push_back(*at);
+        at = next(*at);
+      }
+      if (at && visit[*at] == Visit::kOnPath) {
+        on_cycle.insert(std::find(path.begin(), path.end(), *at), path.end());
+      }
+      for (std::size_t i : path) visit[i] = Visit::kDone;
+    }
+
     for (std::size_t i : unexplained) {
       Entry& x = entries_[i];
       const std::string moved = "the row at seq " + Num(x.e->seq) + " is event " +
                                 Num(x.sealed_seq) + " (it was sealed with that seq)";
-      const auto other = unexplained_by_sealed.find(x.e->seq);
-      if (other == unexplained_by_sealed.end()) {
+      if (!on_cycle.count(i)) {
         x.edited_why = moved + ": its seq was changed";
         continue;
       }
-      const Entry& y = entries_[other->second];
+      const Entry& y = entries_[*next(i)];
       Add(AuditProblemKind::kReordered, x.e->seq,
           y.e->seq == x.sealed_seq
-              ? moved + ", and the row at seq " + Num(y.e->seq) + " is event " +
-                    Num(y.sealed_seq) + ": events " + Num(std::min(x.e->seq, y.e->seq)) +
-                    " and " + Num(std::max(x.e->seq, y.e->seq)) + " swapped seq values"
+              ? moved + ", and the row at seq " + Num(y.e->seq) + " is event " + Num(y.sealed_seq) +
+                    ": events " + Num(std::min(x.e->seq, y.e->seq)) + " and " +
+                    Num(std::max(x.e->seq, y.e->seq)) + " swapped seq values"
               : moved + ", and event " + Num(y.sealed_seq) + " is now the row at seq " +
                     Num(y.e->seq) + ": events were moved around");
     }
@@ -472,8 +528,10 @@ class ChainVerifier {
   std::vector<Entry> entries_;
   std::unordered_map<std::string_view, std::size_t> by_hash_;  // stored hash -> entry
   std::map<std::int64_t, std::size_t> chain_;                  // sealed seq -> entry
-  std::int64_t end_ = 0;  // last seq the chain should have
-  int search_budget_ = kSeqSearchBudget;
+  std::int64_t end_ = 0;                                       // last seq the chain should have
+  std::optional<AuditProblem> pending_head_problem_;
+  std::size_t head_event_ = 0;  // the entry pending_head_problem_ is about
+  std::int64_t search_budget_ = 0;
   std::vector<AuditProblem> problems_;
 };
 

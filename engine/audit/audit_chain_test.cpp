@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <random>
 #include <string>
 #include <utility>
@@ -19,8 +20,8 @@ constexpr CaseId kCase = 42;
 AuditEventRecord Unsealed(CaseId case_id, int i) {
   static const char* const kActions[] = {"discover", "claim_task", "assess",
                                          "commit",   "approve",    "refer"};
-  static const char* const kStates[] = {"", "discover", "assess", "commit", "approve", "refer",
-                                        "feedback"};
+  static const char* const kStates[] = {"",        "discover", "assess",  "commit",
+                                        "approve", "refer",    "feedback"};
   AuditEventRecord e;
   e.case_id = case_id;
   e.at = 1'770'000'000'000'000 + i * 3'600'000'000LL;
@@ -63,8 +64,8 @@ std::vector<std::string> Summary(const std::vector<AuditProblem>& problems) {
 std::string Details(const std::vector<AuditProblem>& problems) {
   std::string out;
   for (const AuditProblem& p : problems) {
-    out += "\n  " + std::string(AuditProblemKindName(p.kind)) + "@" + std::to_string(p.seq) +
-           ": " + p.detail;
+    out += "\n  " + std::string(AuditProblemKindName(p.kind)) + "@" + std::to_string(p.seq) + ": " +
+           p.detail;
   }
   return out;
 }
@@ -265,6 +266,29 @@ TEST_F(AuditChainTest, ReHashedEditOfTheLastEventShowsAtTheHead) {
   EXPECT_TRUE(Mentions(problems.at(0), "re-hashed"));
 }
 
+TEST_F(AuditChainTest, RelinkedEventIsOneEdit) {
+  AuditEventRecord& e = Event(4);
+  e.prev_hash = Event(2).hash;  // skip event 3, and re-hash to match
+  e.hash = ComputeAuditHash(e);
+  const auto problems = ExpectProblems({"edited@4"});
+  EXPECT_TRUE(Mentions(problems.at(0), "links to the row at seq 2 instead of event 3"));
+}
+
+TEST_F(AuditChainTest, RenumberingWithoutCauseIsAnEditOfEachSeq) {
+  Renumber(5, +1);  // a gap at 5, but events 5 and 6 are both there
+  ExpectProblems({"edited@6", "edited@7"});
+}
+
+TEST_F(AuditChainTest, RowWithAnAbsurdSeqIsAnInsertion) {
+  AuditEventRecord forged = Unsealed(kCase, 9);
+  forged.seq = std::numeric_limits<std::int64_t>::max();
+  forged.prev_hash = Event(6).hash;
+  forged.hash = ComputeAuditHash(forged);
+  chain_.push_back(forged);
+  head_hash_ = Sha256Hex("also tampered");  // no head to cut the chain off
+  ExpectProblems({"head_mismatch@6", "inserted@9223372036854775807"});
+}
+
 TEST_F(AuditChainTest, DeletedMiddleEventIsNamed) {
   Remove(3);
   const auto problems = ExpectProblems({"deleted@3"});
@@ -362,7 +386,7 @@ TEST_F(AuditChainTest, UnsealedRowInsertedInTheMiddleWithRenumbering) {
 
 TEST_F(AuditChainTest, ForgedEventWithADuplicateSeq) {
   AuditEventRecord forged = Unsealed(kCase, 9);
-  SealAuditEvent(forged, 2, Event(2).hash);  // claims seq 3 beside the genuine one
+  SealAuditEvent(forged, 2, Event(2).hash);   // claims seq 3 beside the genuine one
   chain_.insert(chain_.begin() + 1, forged);  // stored before the genuine row
   ExpectProblems({"inserted@3"});
 }

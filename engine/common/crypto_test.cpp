@@ -58,7 +58,7 @@ TEST(CryptoTest, RandomBytesHaveTheSizeAskedAndDiffer) {
 
 TEST(CryptoTest, AesGcmRoundTrip) {
   for (const std::string& plain : {std::string(), std::string("640202198001011238"),
-                                  std::string("张三 \x00 binary", 15), std::string(1000, 'a')}) {
+                                   std::string("张三 \x00 binary", 15), std::string(1000, 'a')}) {
     Result<std::string> c = AesGcmEncryptHex(kKey32, plain);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     // nonce (12) + body + tag (16), hex.

@@ -4,8 +4,18 @@
 
 namespace jiuzhu {
 
+namespace {
+// A batch needs at least one command and one run: with 0 the writer would
+// spin on empty batches, or acknowledge commands it never ran.
+ExecutorOptions AtLeastOne(ExecutorOptions o) {
+  if (o.max_batch < 1) o.max_batch = 1;
+  if (o.max_attempts < 1) o.max_attempts = 1;
+  return o;
+}
+}  // namespace
+
 CommandExecutor::CommandExecutor(CaseStore& store, ExecutorOptions options)
-    : store_(store), options_(options) {
+    : store_(store), options_(AtLeastOne(options)) {
   const int n = options_.writers < 1 ? 1 : options_.writers;
   for (int i = 0; i < n; ++i) writers_.emplace_back([this] { WriterLoop(); });
 }
@@ -32,8 +42,10 @@ Status CommandExecutor::Execute(Command command) {
                         "); try again shortly");
     }
     queue_.push_back(std::move(pending));
+    // Notify under the lock: once it is released a writer may run the
+    // command and the executor be destroyed before this thread touches cv_.
+    cv_.notify_one();
   }
-  cv_.notify_one();
   return done.get();
 }
 
@@ -92,16 +104,14 @@ void CommandExecutor::RunBatch(std::vector<std::unique_ptr<Pending>>& batch) {
     if (fatal.ok()) fatal = txn->Commit();
     if (fatal.ok()) break;
     // Dead transaction: the destructor rolls back; retry transient failures.
-    if (fatal.code() != ErrorCode::kConflict && fatal.code() != ErrorCode::kUnavailable) {
-      ++attempt;
-      break;
-    }
+    if (fatal.code() != ErrorCode::kConflict && fatal.code() != ErrorCode::kUnavailable) break;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.commands += static_cast<std::int64_t>(batch.size());
     stats_.transactions += fatal.ok() ? 1 : 0;
-    stats_.retried_batches += attempt > 0 ? 1 : 0;
+    // `attempt` is the index of the last run (max_attempts when all died).
+    stats_.retried_batches += attempt > 0 && options_.max_attempts > 1 ? 1 : 0;
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i]->done.set_value(fatal.ok() ? results[i] : fatal);

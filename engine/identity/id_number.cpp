@@ -87,9 +87,8 @@ Status ValidateIdNumber(const std::string& raw) {
   }
   const char expected = IdCheckCharacter(id.substr(0, 17));
   if (id[17] != expected) {
-    return InvalidArgument(std::string("身份证号校验码错误 (check character should be '") +
-                               expected + "')",
-                           kField);
+    return InvalidArgument(
+        std::string("身份证号校验码错误 (check character should be '") + expected + "')", kField);
   }
   return Status::Ok();
 }

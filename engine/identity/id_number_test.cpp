@@ -70,8 +70,8 @@ TEST(IdNumberTest, LowerCaseXAndSurroundingSpacesAreAccepted) {
 
 TEST(IdNumberTest, WrongLengthIsRejected) {
   ExpectInvalid("", "18");
-  ExpectInvalid("64020219800101123", "18");     // 17
-  ExpectInvalid("6402021980010112388", "18");   // 19
+  ExpectInvalid("64020219800101123", "18");    // 17
+  ExpectInvalid("6402021980010112388", "18");  // 19
 }
 
 TEST(IdNumberTest, NonDigitsAreRejected) {
@@ -90,13 +90,13 @@ TEST(IdNumberTest, ZeroRegionIsRejected) {
 
 TEST(IdNumberTest, ImpossibleBirthDatesAreRejected) {
   // Each with a correct check character, so only the date is at fault.
-  for (const std::string first17 : {"64020219801301123",    // month 13
-                                    "64020219800001123",    // month 0
-                                    "64020219800100123",    // day 0
-                                    "64020219800230123",    // 30 February
-                                    "64020219010229123",    // 1901 is not a leap year
-                                    "64020219000229123",    // nor is 1900
-                                    "64020218991231123",    // before 1900
+  for (const std::string first17 : {"64020219801301123",     // month 13
+                                    "64020219800001123",     // month 0
+                                    "64020219800100123",     // day 0
+                                    "64020219800230123",     // 30 February
+                                    "64020219010229123",     // 1901 is not a leap year
+                                    "64020219000229123",     // nor is 1900
+                                    "64020218991231123",     // before 1900
                                     "64020221010101123"}) {  // after 2100
     ExpectInvalid(first17 + IdCheckCharacter(first17), "date");
   }
@@ -174,8 +174,7 @@ TEST(IdProtectorTest, TamperedOrForeignCiphertextIsRejected) {
     bad[pos] = bad[pos] == '0' ? '1' : '0';
     EXPECT_EQ(p->Decrypt(bad).status().code(), ErrorCode::kInvalidArgument) << pos;
   }
-  EXPECT_EQ(p->Decrypt(c->substr(0, c->size() - 2)).status().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(p->Decrypt(c->substr(0, c->size() - 2)).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(p->Decrypt("not hex at all").status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(p->Decrypt("").status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(other->Decrypt(*c).status().code(), ErrorCode::kInvalidArgument);

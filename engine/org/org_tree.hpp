@@ -21,7 +21,8 @@ class OrgTree {
   // Builds the tree from units in any order. Errors (kInvalidArgument): a
   // duplicate id, an unknown parent, a tier that does not sit directly under
   // its parent's tier (village under street, street under district, district
-  // under city; departments under a city or district), more than one root.
+  // under city; departments under a city or district), no city at all. Several
+  // cities may share one tree (each a root).
   // Computes each unit's materialised path.
   static Result<OrgTree> Build(std::vector<OrgUnitRecord> units);
 

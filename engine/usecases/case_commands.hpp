@@ -176,3 +176,48 @@ Result<CommandOutcome> ReleaseTask(const EngineContext& ctx, StoreTxn& txn,
                                    const TaskCommand& cmd);
 
 }  // namespace jiuzhu
+
+namespace jiuzhu {
+
+// Hands a task to a colleague who holds the same role at the same unit
+// (转办). The actor must hold the task (claimed by them) or, if it is
+// unclaimed, its role at its unit. kInvalidArgument (field "to") if the
+// colleague lacks that role there; kConflict if someone else holds it.
+struct DelegateRequest {
+  UserRecord actor;
+  TaskId task_id = 0;
+  UserRecord to;
+  std::string comment;
+};
+Result<CommandOutcome> DelegateTask(const EngineContext& ctx, StoreTxn& txn,
+                                    const DelegateRequest& req);
+
+// Completes a task with a decision: the command of the task's stage that the
+// decision names. Decisions per stage:
+//   discover: accept | close(reason)        assess: assess(assessment) | reject(reason)
+//   commit:   pledge(pledge) | ordinary | reject(reason)
+//   review:   pass(review) | reject(reason)  approve: approve | reject(reason) | send_back(reason)
+//   refer:    refer(referrals) | monitor    feedback: provided | declined | not_applicable
+//   monitor:  reassess(reason) | close(reason)
+// kInvalidArgument (field "decision") naming the allowed decisions otherwise;
+// kFailedPrecondition if the task is no longer open (the case moved on).
+struct CompleteTaskRequest {
+  UserRecord actor;
+  TaskId task_id = 0;
+  std::optional<std::int64_t> expected_version;
+  std::string decision;
+  std::string comment;
+  std::string reason;
+  std::optional<AssessRequest> assessment;
+  std::optional<PledgeRequest> pledge;
+  std::optional<ReviewRequest> review;
+  std::vector<ReferralSpec> referrals;
+  std::string details;      // feedback
+  double amount_yuan = 0;   // feedback
+};
+Result<CommandOutcome> CompleteTask(const EngineContext& ctx, StoreTxn& txn,
+                                    const CompleteTaskRequest& req);
+// The decisions a task of `stage` accepts, for forms and error messages.
+std::vector<std::string> DecisionsFor(CaseState stage);
+
+}  // namespace jiuzhu

@@ -130,8 +130,11 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
     if ((binding = BindingFor(cmd.actor, a.role, a.unit_id))) break;
   }
   if (!binding) {
-    if (IsTerminal(before.state)) {
-      // Let the lifecycle name the real problem: nothing is allowed any more.
+    if (IsTerminal(before.state) || authorities.empty()) {
+      // Let the lifecycle name the real problem: nothing is allowed any more,
+      // or nobody may issue the event on this case at all (feedback from a
+      // department the case was never referred to: "does not answer a
+      // pending referral", not a permission the data fails to define).
       JZ_RETURN_IF_ERROR(ctx.lifecycle->Next(before.state, change.event, change.facts).status());
     }
     return PermissionDenied(std::string("'") + CaseEventName(change.event) + "' on case " +

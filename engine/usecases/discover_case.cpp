@@ -108,7 +108,21 @@ Result<CommandOutcome> DiscoverCase(const EngineContext& ctx, StoreTxn& txn,
   fx.insert_case = c;
   fx.insert_tasks.push_back(t);
   fx.audit = ev;
-  JZ_RETURN_IF_ERROR(txn.Apply(fx));
+  const Status applied = txn.Apply(fx);
+  if (applied.code() == ErrorCode::kAlreadyExists) {
+    // Several writers (MySQL): another report of this person opened a case
+    // after our check above and committed first; the unique index refused
+    // our insert (its statement alone is undone, nothing else was written).
+    // The reporter is shown the winner, as if it had been there all along.
+    JZ_ASSIGN_OR_RETURN(std::optional<CaseRecord> winner, txn.FindOpenCaseByIdHash(id_hash));
+    if (winner) {
+      CommandOutcome out;
+      out.case_after = std::move(*winner);
+      out.existing = true;
+      return out;
+    }
+  }
+  JZ_RETURN_IF_ERROR(applied);
   CommandOutcome out;
   out.case_after = std::move(c);
   out.event = std::move(ev);

@@ -15,9 +15,9 @@ CREATE TABLE org_units (
   parent_id       VARCHAR(64)  NULL,
   department_code VARCHAR(64)  NOT NULL DEFAULT '',
   path            VARCHAR(512) NOT NULL,
-  PRIMARY KEY (id),
-  KEY org_units_path (path)
+  PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX org_units_path ON org_units (path);
 
 CREATE TABLE users (
   username      VARCHAR(128) NOT NULL,
@@ -30,11 +30,9 @@ CREATE TABLE role_bindings (
   username    VARCHAR(128) NOT NULL,
   role        VARCHAR(64)  NOT NULL,
   org_unit_id VARCHAR(64)  NOT NULL,
-  PRIMARY KEY (username, role, org_unit_id),
-  KEY role_bindings_unit (org_unit_id, role),
-  CONSTRAINT role_bindings_user FOREIGN KEY (username) REFERENCES users (username),
-  CONSTRAINT role_bindings_org_unit FOREIGN KEY (org_unit_id) REFERENCES org_units (id)
+  PRIMARY KEY (username, role, org_unit_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX role_bindings_unit ON role_bindings (org_unit_id, role);
 
 CREATE TABLE cases (
   id              BIGINT       NOT NULL,
@@ -58,11 +56,11 @@ CREATE TABLE cases (
   promised_by     BIGINT       NOT NULL DEFAULT 0,
   audit_head_seq  BIGINT       NOT NULL,
   audit_head_hash VARCHAR(128) NOT NULL,
-  PRIMARY KEY (id),
-  UNIQUE KEY cases_open_id_hash (open_id_hash),
-  KEY cases_id_hash (id_hash),
-  KEY cases_org_path (org_path, id)
+  PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE UNIQUE INDEX cases_open_id_hash ON cases (open_id_hash);
+CREATE INDEX cases_id_hash ON cases (id_hash);
+CREATE INDEX cases_org_path ON cases (org_path, id);
 
 CREATE TABLE tasks (
   id           BIGINT       NOT NULL,
@@ -81,13 +79,12 @@ CREATE TABLE tasks (
   completed_at BIGINT       NOT NULL DEFAULT 0,
   outcome      TEXT         NOT NULL,
   referral_id  BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (id),
-  KEY tasks_case (case_id, state),
-  -- The inbox reads active tasks of one (unit, role) queue in due order.
-  KEY tasks_queue (org_unit_id, role, state, due_at, id),
-  KEY tasks_claimed (claimed_by, state, due_at, id),
-  CONSTRAINT tasks_case_fk FOREIGN KEY (case_id) REFERENCES cases (id)
+  PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX tasks_case ON tasks (case_id, state);
+-- The inbox reads active tasks of one (unit, role) queue in due order.
+CREATE INDEX tasks_queue ON tasks (org_unit_id, role, state, due_at, id);
+CREATE INDEX tasks_claimed ON tasks (claimed_by, state, due_at, id);
 
 CREATE TABLE referrals (
   id                 BIGINT      NOT NULL,
@@ -101,10 +98,9 @@ CREATE TABLE referrals (
   requested_at       BIGINT      NOT NULL,
   due_at             BIGINT      NOT NULL,
   answered_at        BIGINT      NOT NULL DEFAULT 0,
-  PRIMARY KEY (id),
-  KEY referrals_case (case_id),
-  CONSTRAINT referrals_case_fk FOREIGN KEY (case_id) REFERENCES cases (id)
+  PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX referrals_case ON referrals (case_id);
 
 -- Append-only, hash-chained per case (see engine/audit/audit_chain.hpp).
 CREATE TABLE audit_events (
@@ -122,3 +118,11 @@ CREATE TABLE audit_events (
   hash        VARCHAR(128) NOT NULL,
   PRIMARY KEY (case_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Foreign keys as in the SQLite schema, added once the indexes that serve them exist (InnoDB
+-- would otherwise create its own).
+ALTER TABLE role_bindings
+  ADD CONSTRAINT role_bindings_user FOREIGN KEY (username) REFERENCES users (username),
+  ADD CONSTRAINT role_bindings_org_unit FOREIGN KEY (org_unit_id) REFERENCES org_units (id);
+ALTER TABLE tasks ADD CONSTRAINT tasks_case_fk FOREIGN KEY (case_id) REFERENCES cases (id);
+ALTER TABLE referrals ADD CONSTRAINT referrals_case_fk FOREIGN KEY (case_id) REFERENCES cases (id);

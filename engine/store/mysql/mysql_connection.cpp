@@ -28,8 +28,7 @@ struct DriverThread {
   sql::Driver* driver;
 };
 
-std::string WithCode(const std::string& what, const std::string& text,
-                     const sql::SQLException& e) {
+std::string WithCode(const std::string& what, const std::string& text, const sql::SQLException& e) {
   return what + ": " + text + " (MySQL error " + std::to_string(e.getErrorCode()) + ")";
 }
 
@@ -64,8 +63,8 @@ Status FromSqlError(const sql::SQLException& e, const std::string& what) {
     case 1062:
       return AlreadyExists(WithCode(what, text, e));
     case 1213:
-      return Conflict(WithCode(
-          what, "deadlock; the database rolled the transaction back, retry it", e));
+      return Conflict(
+          WithCode(what, "deadlock; the database rolled the transaction back, retry it", e));
     case 1205:
       return Conflict(WithCode(what, "lock wait timeout; roll back and retry", e));
     case 1451:
@@ -213,8 +212,8 @@ Result<std::unique_ptr<Connection>> ConnectionPool::Connect() {
   try {
     const bool v6 = url_.host.find(':') != std::string::npos;
     sql::ConnectOptionsMap options;
-    options["hostName"] = sql::SQLString("tcp://" + (v6 ? "[" + url_.host + "]" : url_.host) +
-                                         ":" + std::to_string(url_.port));
+    options["hostName"] = sql::SQLString("tcp://" + (v6 ? "[" + url_.host + "]" : url_.host) + ":" +
+                                         std::to_string(url_.port));
     options["userName"] = sql::SQLString(url_.user);
     options["password"] = sql::SQLString(url_.password);
     options["schema"] = sql::SQLString(url_.database);

@@ -101,8 +101,10 @@ const char kAuditColumns[] =
 
 const char* ReferralStatusName(ReferralStatus s) {
   switch (s) {
-    case ReferralStatus::kPending: return "pending";
-    case ReferralStatus::kAnswered: return "answered";
+    case ReferralStatus::kPending:
+      return "pending";
+    case ReferralStatus::kAnswered:
+      return "answered";
   }
   return "?";
 }

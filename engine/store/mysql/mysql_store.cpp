@@ -46,8 +46,8 @@ const std::string kUpsertUser =
 
 const std::string kGetCase =
     std::string("SELECT ") + mysql::kCaseColumns + " FROM cases WHERE id = ?";
-const std::string kTasksForCase =
-    std::string("SELECT ") + mysql::kTaskColumns + " FROM tasks WHERE case_id = ? ORDER BY created_at, id";
+const std::string kTasksForCase = std::string("SELECT ") + mysql::kTaskColumns +
+                                  " FROM tasks WHERE case_id = ? ORDER BY created_at, id";
 const std::string kReferralsForCase = std::string("SELECT ") + mysql::kReferralColumns +
                                       " FROM referrals WHERE case_id = ? ORDER BY id";
 const std::string kAuditForCase = std::string("SELECT ") + mysql::kAuditColumns +
@@ -147,8 +147,9 @@ Status CheckAndApplyMigrations(Connection& c, const std::vector<MigrationFile>& 
   std::set<int> applied;
   int newest_applied = 0;
   {
-    std::unique_ptr<sql::ResultSet> rs(c.PrepareOnce(
-        "SELECT version, name, checksum FROM schema_migrations ORDER BY version")->executeQuery());
+    std::unique_ptr<sql::ResultSet> rs(
+        c.PrepareOnce("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+            ->executeQuery());
     while (rs->next()) {
       const int version = rs->getInt(1);
       const std::string name = rs->getString(2).asStdString();
@@ -186,8 +187,7 @@ Status CheckAndApplyMigrations(Connection& c, const std::vector<MigrationFile>& 
             std::to_string(statements.size()) +
             "; MySQL commits DDL at once, so the statements before it stay applied and the "
             "migration is not recorded: repair the database by hand";
-        if (mysql::IsConnectionLost(e.getErrorCode())) throw;
-        return Internal(message);
+        return mysql::IsConnectionLost(e.getErrorCode()) ? Unavailable(message) : Internal(message);
       }
     }
     auto record = c.PrepareOnce(
@@ -259,17 +259,18 @@ Status MysqlStore::Migrate(const std::string& migrations_dir) {
 }
 
 Result<std::vector<int>> MysqlStore::AppliedMigrations() {
-  return WithConnection(*pool_, "AppliedMigrations", [&](Connection& c) -> Result<std::vector<int>> {
-    std::vector<int> versions;
-    try {
-      std::unique_ptr<sql::ResultSet> rs(
-          c.Prepared("SELECT version FROM schema_migrations ORDER BY version").executeQuery());
-      while (rs->next()) versions.push_back(rs->getInt(1));
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != 1146) throw;  // no table: never migrated
-    }
-    return versions;
-  });
+  return WithConnection(
+      *pool_, "AppliedMigrations", [&](Connection& c) -> Result<std::vector<int>> {
+        std::vector<int> versions;
+        try {
+          std::unique_ptr<sql::ResultSet> rs(
+              c.Prepared("SELECT version FROM schema_migrations ORDER BY version").executeQuery());
+          while (rs->next()) versions.push_back(rs->getInt(1));
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != 1146) throw;  // no table: never migrated
+        }
+        return versions;
+      });
 }
 
 Status MysqlStore::Ping() {
@@ -319,9 +320,9 @@ Status MysqlStore::ReplaceOrgUnits(const std::vector<OrgUnitRecord>& units) {
 
 Result<std::vector<OrgUnitRecord>> MysqlStore::ListOrgUnits() {
   return WithConnection(*pool_, "ListOrgUnits", [&](Connection& c) {
-    return ReadAll<OrgUnitRecord>(
-        c.Prepared(std::string("SELECT ") + mysql::kOrgUnitColumns + " FROM org_units ORDER BY path, id"),
-        mysql::ReadOrgUnit);
+    return ReadAll<OrgUnitRecord>(c.Prepared(std::string("SELECT ") + mysql::kOrgUnitColumns +
+                                             " FROM org_units ORDER BY path, id"),
+                                  mysql::ReadOrgUnit);
   });
 }
 
@@ -337,15 +338,15 @@ Status MysqlStore::UpsertUsers(const std::vector<UserRecord>& users) {
       std::set<std::pair<std::string, std::string>> bindings;
       for (const RoleBindingRecord& r : u.roles) bindings.emplace(r.role, r.org_unit_id);
       for (const auto& [role, unit] : bindings) {
-        sql::PreparedStatement& bind = c.Prepared(
-            "INSERT INTO role_bindings (username, role, org_unit_id) VALUES (?, ?, ?)");
+        sql::PreparedStatement& bind =
+            c.Prepared("INSERT INTO role_bindings (username, role, org_unit_id) VALUES (?, ?, ?)");
         Binder(bind).Str(u.username).Str(role).Str(unit);
         try {
           bind.executeUpdate();
         } catch (const sql::SQLException& e) {
           if (e.getErrorCode() != 1452) throw;
-          return InvalidArgument("user " + u.username + " has role " + role +
-                                 " at org unit " + unit + ", which does not exist");
+          return InvalidArgument("user " + u.username + " has role " + role + " at org unit " +
+                                 unit + ", which does not exist");
         }
       }
     }
@@ -354,33 +355,34 @@ Status MysqlStore::UpsertUsers(const std::vector<UserRecord>& users) {
 }
 
 Result<std::optional<UserRecord>> MysqlStore::FindUser(const std::string& username) {
-  return WithConnection(*pool_, "FindUser", [&](Connection& c) -> Result<std::optional<UserRecord>> {
-    UserRecord u;
-    {
-      sql::PreparedStatement& ps = c.Prepared(
-          "SELECT username, display_name, password_hash FROM users WHERE username = ?");
-      ps.setString(1, username);
-      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
-      if (!rs->next()) return std::optional<UserRecord>();
-      mysql::RowReader r(*rs);
-      u.username = r.Str();
-      u.display_name = r.Str();
-      u.password_hash = r.Str();
-    }
-    sql::PreparedStatement& ps = c.Prepared(
-        "SELECT role, org_unit_id FROM role_bindings WHERE username = ? "
-        "ORDER BY role, org_unit_id");
-    ps.setString(1, username);
-    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
-    while (rs->next()) {
-      mysql::RowReader r(*rs);
-      RoleBindingRecord b;
-      b.role = r.Str();
-      b.org_unit_id = r.Str();
-      u.roles.push_back(std::move(b));
-    }
-    return std::optional<UserRecord>(std::move(u));
-  });
+  return WithConnection(
+      *pool_, "FindUser", [&](Connection& c) -> Result<std::optional<UserRecord>> {
+        UserRecord u;
+        {
+          sql::PreparedStatement& ps = c.Prepared(
+              "SELECT username, display_name, password_hash FROM users WHERE username = ?");
+          ps.setString(1, username);
+          std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+          if (!rs->next()) return std::optional<UserRecord>();
+          mysql::RowReader r(*rs);
+          u.username = r.Str();
+          u.display_name = r.Str();
+          u.password_hash = r.Str();
+        }
+        sql::PreparedStatement& ps = c.Prepared(
+            "SELECT role, org_unit_id FROM role_bindings WHERE username = ? "
+            "ORDER BY role, org_unit_id");
+        ps.setString(1, username);
+        std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+        while (rs->next()) {
+          mysql::RowReader r(*rs);
+          RoleBindingRecord b;
+          b.role = r.Str();
+          b.org_unit_id = r.Str();
+          u.roles.push_back(std::move(b));
+        }
+        return std::optional<UserRecord>(std::move(u));
+      });
 }
 
 Result<std::vector<UserRecord>> MysqlStore::ListUsers() {
@@ -542,7 +544,8 @@ Result<TaskPage> MysqlStore::ListInbox(const InboxQuery& q) {
     params.emplace_back(q.due_before);
   }
 
-  std::string page_sql = std::string("SELECT ") + mysql::kTaskColumns + " FROM tasks WHERE " + where;
+  std::string page_sql =
+      std::string("SELECT ") + mysql::kTaskColumns + " FROM tasks WHERE " + where;
   std::vector<Param> page_params = params;
   if (q.after_due != 0 || q.after_id != 0) {
     page_sql += " AND (due_at > ? OR (due_at = ? AND id > ?))";

@@ -16,10 +16,11 @@
 // StoreTxn holds one connection until it is destroyed; it belongs to the thread that began
 // it and must be destroyed before the store.
 //
-// Errors, besides those of CaseStore: a lost connection (server restart, network cut) is
-// retried once on a fresh connection by every read outside a transaction and by BeginWrite;
-// inside a transaction it ends the transaction with kUnavailable (a lost COMMIT has an
-// unknown outcome). Deadlock (1213) and lock wait timeout (1205, after lock_wait_timeout)
+// Errors, besides those of CaseStore: a lost connection (server restart, network cut, idle
+// timeout) is retried once on a fresh connection by every call outside a write transaction
+// (reads, and ReplaceOrgUnits/UpsertUsers, which may be repeated) and by BeginWrite; inside a
+// transaction it ends the transaction with kUnavailable (a lost COMMIT has an unknown
+// outcome). Deadlock (1213) and lock wait timeout (1205, after lock_wait_timeout)
 // are kConflict: roll back and retry. A value longer than its column is kInvalidArgument.
 #pragma once
 

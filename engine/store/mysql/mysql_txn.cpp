@@ -73,9 +73,12 @@ MysqlTxn::~MysqlTxn() {
 
 Status MysqlTxn::Usable() const {
   switch (state_) {
-    case State::kActive: return Status::Ok();
-    case State::kCommitted: return FailedPrecondition("the transaction is already committed");
-    case State::kEnded: return ended_;
+    case State::kActive:
+      return Status::Ok();
+    case State::kCommitted:
+      return FailedPrecondition("the transaction is already committed");
+    case State::kEnded:
+      return ended_;
   }
   return Internal("bad transaction state");
 }
@@ -202,8 +205,8 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
     BindTaskValues(b, t);
     b.Int(t.id).Str(TaskStateName(expected));
     if (ps.executeUpdate() == 0) {
-      return Conflict("task " + std::to_string(t.id) + " is no longer " +
-                      TaskStateName(expected) + " (changed by another command, or gone)");
+      return Conflict("task " + std::to_string(t.id) + " is no longer " + TaskStateName(expected) +
+                      " (changed by another command, or gone)");
     }
   }
   for (const ReferralRecord& r : fx.insert_referrals) {

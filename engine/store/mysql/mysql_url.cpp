@@ -9,7 +9,9 @@ namespace {
 constexpr char kScheme[] = "mysql://";
 constexpr char kShape[] = "database URL must look like mysql://user:password@host:port/database";
 
-Status Bad(const std::string& why) { return InvalidArgument(std::string(kShape) + ": " + why, "url"); }
+Status Bad(const std::string& why) {
+  return InvalidArgument(std::string(kShape) + ": " + why, "url");
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -57,8 +59,7 @@ Result<MysqlUrl> ParseMysqlUrl(const std::string& url) {
   MysqlUrl out;
   const size_t colon = userinfo.find(':');
   if (!PercentDecode(userinfo.substr(0, colon), &out.user)) return Bad("bad %-escape in the user");
-  if (colon != std::string::npos &&
-      !PercentDecode(userinfo.substr(colon + 1), &out.password)) {
+  if (colon != std::string::npos && !PercentDecode(userinfo.substr(colon + 1), &out.password)) {
     return Bad("bad %-escape in the password");
   }
   if (out.user.empty()) return Bad("the user is missing");

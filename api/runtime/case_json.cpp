@@ -1,0 +1,208 @@
+#include "api/runtime/case_json.hpp"
+
+#include "engine/access/access_policy.hpp"
+#include "engine/audit/audit_chain.hpp"
+
+namespace jiuzhu {
+
+namespace {
+
+// Reads an optional member of an expected JSON type; kInvalidArgument naming
+// `field` if present with another type.
+template <typename T>
+Status Read(const nlohmann::json& j, const char* key, const std::string& field, T* out) {
+  if (!j.contains(key) || j.at(key).is_null()) return Status::Ok();
+  try {
+    *out = j.at(key).get<T>();
+    return Status::Ok();
+  } catch (const std::exception&) {
+    return InvalidArgument(std::string("field ") + field + " has the wrong type", field);
+  }
+}
+
+Status ExpectObject(const nlohmann::json& j, const std::string& field) {
+  if (!j.is_object()) return InvalidArgument(field + " must be a JSON object", field);
+  return Status::Ok();
+}
+
+}  // namespace
+
+nlohmann::json CaseSummaryJson(const CaseRecord& c) {
+  return {{"id", std::to_string(c.id)},
+          {"programme", c.programme},
+          {"state", CaseStateName(c.state)},
+          {"state_label", CaseStateLabelZh(c.state)},
+          {"route", RouteName(c.route)},
+          {"pool", PoolName(c.pool)},
+          {"version", c.version},
+          {"applicant_name", c.applicant_name},
+          {"id_number", c.id_masked},
+          {"village", c.village_id},
+          {"created_at", FormatUtc(c.created_at)},
+          {"updated_at", FormatUtc(c.updated_at)},
+          {"promised_by", c.promised_by ? FormatUtc(c.promised_by) : ""}};
+}
+
+nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now) {
+  const bool active = t.state == TaskState::kOpen || t.state == TaskState::kClaimed;
+  int days_left = 0;
+  if (active) {
+    days_left = t.due_at >= now ? rt.calendar().WorkingDaysBetween(now, t.due_at)
+                                : -rt.calendar().WorkingDaysBetween(t.due_at, now);
+  }
+  const OrgUnitRecord* unit = rt.org().Find(t.org_unit_id);
+  nlohmann::json j = {{"id", std::to_string(t.id)},
+                      {"case_id", std::to_string(t.case_id)},
+                      {"programme", t.programme},
+                      {"stage", CaseStateName(t.stage)},
+                      {"kind", t.kind},
+                      {"role", t.role},
+                      {"org_unit", t.org_unit_id},
+                      {"org_unit_name", unit ? unit->name : t.org_unit_id},
+                      {"state", TaskStateName(t.state)},
+                      {"created_at", FormatUtc(t.created_at)},
+                      {"due_at", FormatUtc(t.due_at)},
+                      {"overdue", active && t.due_at < now},
+                      {"working_days_left", days_left},
+                      {"claimed_by", t.claimed_by},
+                      {"completed_at", t.completed_at ? FormatUtc(t.completed_at) : ""},
+                      {"outcome", t.outcome}};
+  if (const Programme* const* p = nullptr; p == nullptr) {
+    auto prog = rt.programmes().Find(t.programme);
+    if (prog.ok()) {
+      if (const StageDef* s = (*prog)->Stage(t.stage)) j["kind_label"] = s->task_name_zh;
+    }
+  }
+  return j;
+}
+
+nlohmann::json CaseJson(const Runtime& rt, const UserRecord& viewer, const CaseRecord& c,
+                        const std::vector<TaskRecord>& tasks,
+                        const std::vector<ReferralRecord>& referrals,
+                        const std::vector<AuditEventRecord>& events) {
+  const Micros now = rt.ctx().clock->Now();
+  nlohmann::json j = CaseSummaryJson(c);
+  const OrgUnitRecord* village = rt.org().Find(c.village_id);
+  j["village_name"] = village ? village->name : c.village_id;
+  j["id_number_full"] = false;
+  if (ActorSeesFullId(rt.org(), rt.programmes(), viewer, c)) {
+    auto full = rt.ids().Decrypt(c.id_cipher);
+    if (full.ok()) {
+      j["id_number"] = *full;
+      j["id_number_full"] = true;
+    }
+  }
+  j["assessment"] = c.assessment_json.empty() ? nlohmann::json(nullptr)
+                                              : nlohmann::json::parse(c.assessment_json, nullptr, false);
+  j["pledge"] = c.pledge_json.empty() ? nlohmann::json(nullptr)
+                                      : nlohmann::json::parse(c.pledge_json, nullptr, false);
+  j["tasks"] = nlohmann::json::array();
+  for (const auto& t : tasks) j["tasks"].push_back(TaskJson(rt, t, now));
+  j["referrals"] = nlohmann::json::array();
+  for (const auto& r : referrals) {
+    const OrgUnitRecord* dept = rt.org().Find(r.department_unit_id);
+    j["referrals"].push_back({{"id", std::to_string(r.id)},
+                              {"department", r.department_code},
+                              {"department_unit", r.department_unit_id},
+                              {"department_name", dept ? dept->name : r.department_unit_id},
+                              {"status", r.status == ReferralStatus::kAnswered ? "answered" : "pending"},
+                              {"note", r.note},
+                              {"answer", r.answer},
+                              {"answer_detail", r.answer_json.empty() ? nlohmann::json(nullptr)
+                                                                      : nlohmann::json::parse(r.answer_json, nullptr, false)},
+                              {"requested_at", FormatUtc(r.requested_at)},
+                              {"due_at", FormatUtc(r.due_at)},
+                              {"answered_at", r.answered_at ? FormatUtc(r.answered_at) : ""}});
+  }
+  j["timeline"] = nlohmann::json::array();
+  for (const auto& e : events) {
+    const OrgUnitRecord* unit = rt.org().Find(e.org_unit_id);
+    j["timeline"].push_back({{"seq", e.seq},
+                             {"at", FormatUtc(e.at)},
+                             {"actor", e.actor},
+                             {"role", e.role},
+                             {"org_unit", e.org_unit_id},
+                             {"org_unit_name", unit ? unit->name : e.org_unit_id},
+                             {"action", e.action},
+                             {"from", e.from_state},
+                             {"to", e.to_state},
+                             {"payload", nlohmann::json::parse(e.payload, nullptr, false)},
+                             {"hash", e.hash}});
+  }
+  const auto problems = VerifyCaseChain(c.id, events, c.audit_head_seq, c.audit_head_hash);
+  j["audit_chain_ok"] = problems.empty();
+  return j;
+}
+
+nlohmann::json OutcomeJson(const Runtime& rt, const CommandOutcome& out, Micros now) {
+  nlohmann::json j = {{"case", CaseSummaryJson(out.case_after)}, {"existing", out.existing}};
+  if (!out.existing) {
+    j["event"] = {{"seq", out.event.seq},      {"action", out.event.action},
+                  {"from", out.event.from_state}, {"to", out.event.to_state},
+                  {"at", FormatUtc(out.event.at)}};
+  }
+  j["opened_tasks"] = nlohmann::json::array();
+  for (const auto& t : out.opened_tasks) j["opened_tasks"].push_back(TaskJson(rt, t, now));
+  j["updated_tasks"] = nlohmann::json::array();
+  for (const auto& t : out.updated_tasks) j["updated_tasks"].push_back(TaskJson(rt, t, now));
+  return j;
+}
+
+Result<AssessRequest> ParseAssessmentJson(const nlohmann::json& j) {
+  JZ_RETURN_IF_ERROR(ExpectObject(j, "assessment"));
+  AssessRequest a;
+  if (!j.contains("members") || !j.at("members").is_array()) {
+    return InvalidArgument("members must be a list of household members", "members");
+  }
+  for (const auto& m : j.at("members")) {
+    if (!m.is_object()) return InvalidArgument("each member must be an object", "members");
+    HouseholdMember hm;
+    JZ_RETURN_IF_ERROR(Read(m, "name", "members.name", &hm.name));
+    JZ_RETURN_IF_ERROR(Read(m, "relation", "members.relation", &hm.relation));
+    JZ_RETURN_IF_ERROR(Read(m, "serious_illness", "members.serious_illness", &hm.serious_illness));
+    JZ_RETURN_IF_ERROR(Read(m, "severe_disability", "members.severe_disability", &hm.severe_disability));
+    JZ_RETURN_IF_ERROR(Read(m, "elderly", "members.elderly", &hm.elderly));
+    JZ_RETURN_IF_ERROR(Read(m, "can_work", "members.can_work", &hm.can_work));
+    a.members.push_back(hm);
+  }
+  JZ_RETURN_IF_ERROR(Read(j, "annual_income_yuan", "annual_income", &a.annual_income_yuan));
+  JZ_RETURN_IF_ERROR(Read(j, "assets_yuan", "assets", &a.assets_yuan));
+  JZ_RETURN_IF_ERROR(Read(j, "annual_medical_expense_yuan", "medical_expense", &a.annual_medical_expense_yuan));
+  JZ_RETURN_IF_ERROR(Read(j, "annual_education_expense_yuan", "education_expense", &a.annual_education_expense_yuan));
+  JZ_RETURN_IF_ERROR(Read(j, "dibao_line_monthly_yuan", "dibao_line", &a.dibao_line_monthly_yuan));
+  JZ_RETURN_IF_ERROR(Read(j, "low_income_line_monthly_yuan", "low_income_line", &a.low_income_line_monthly_yuan));
+  return a;
+}
+
+Result<PledgeRequest> ParsePledgeJson(const nlohmann::json& j) {
+  JZ_RETURN_IF_ERROR(ExpectObject(j, "pledge"));
+  PledgeRequest p;
+  p.signed_by_applicant = false;
+  JZ_RETURN_IF_ERROR(Read(j, "signed", "signed", &p.signed_by_applicant));
+  JZ_RETURN_IF_ERROR(Read(j, "signer_name", "signer_name", &p.signer_name));
+  JZ_RETURN_IF_ERROR(Read(j, "statement", "statement", &p.statement));
+  return p;
+}
+
+Result<ReviewRequest> ParseReviewJson(const nlohmann::json& j) {
+  JZ_RETURN_IF_ERROR(ExpectObject(j, "review"));
+  ReviewRequest r;
+  JZ_RETURN_IF_ERROR(Read(j, "votes_for", "votes_for", &r.votes_for));
+  JZ_RETURN_IF_ERROR(Read(j, "votes_against", "votes_against", &r.votes_against));
+  return r;
+}
+
+Result<std::vector<ReferralSpec>> ParseReferralsJson(const nlohmann::json& j) {
+  if (!j.is_array()) return InvalidArgument("referrals must be a list", "referrals");
+  std::vector<ReferralSpec> out;
+  for (const auto& r : j) {
+    if (!r.is_object()) return InvalidArgument("each referral must be an object", "referrals");
+    ReferralSpec s;
+    JZ_RETURN_IF_ERROR(Read(r, "department", "referrals.department", &s.department_code));
+    JZ_RETURN_IF_ERROR(Read(r, "note", "referrals.note", &s.note));
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace jiuzhu

@@ -1,0 +1,1303 @@
+// The storage contract (engine/store/case_store.hpp): one suite, run against every adapter.
+// "sqlite" opens SqliteStore on a fresh file, "mariadb" MysqlStore on a fresh database of the
+// process's private MariaDB server (tests/support/private_mariadb.hpp). Records are built by
+// hand; no engine use case is involved.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/store/case_store.hpp"
+#include "engine/store/migration_files.hpp"
+#include "engine/store/mysql/mysql_store.hpp"
+#include "engine/store/mysql/mysql_url.hpp"
+#include "engine/store/sqlite/sqlite_store.hpp"
+#include "tests/support/private_mariadb.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace jiuzhu {
+namespace {
+
+namespace fs = std::filesystem;
+using ::jiuzhu::testing::TempDir;
+
+#define ASSERT_OK(expr)                                        \
+  do {                                                         \
+    const ::jiuzhu::Status jz_s_ = (expr);                     \
+    ASSERT_TRUE(jz_s_.ok()) << #expr ": " << jz_s_.ToString(); \
+  } while (0)
+#define EXPECT_OK(expr)                                        \
+  do {                                                         \
+    const ::jiuzhu::Status jz_s_ = (expr);                     \
+    EXPECT_TRUE(jz_s_.ok()) << #expr ": " << jz_s_.ToString(); \
+  } while (0)
+#define EXPECT_CODE(expr, want)                                        \
+  do {                                                                 \
+    const ::jiuzhu::Status jz_s_ = (expr);                             \
+    EXPECT_EQ(jz_s_.code(), (want)) << #expr ": " << jz_s_.ToString(); \
+  } while (0)
+
+constexpr Micros kT0 = 1'780'000'000'000'000;  // 2026-05-28, UTC
+constexpr Micros kHour = 3600 * kMicrosPerSecond;
+
+// The org tree of the tests: city / district D / street S / village V, a second district E
+// and a department. The village's name holds a character outside the BMP.
+const std::string kCityPath = "/6402/";
+const std::string kDistrictPath = "/6402/640202/";
+const std::string kStreetPath = "/6402/640202/640202001/";
+const std::string kVillagePath = "/6402/640202/640202001/640202001001/";
+const std::string kOtherDistrictPath = "/6402/640205/";
+
+std::vector<OrgUnitRecord> TestOrgUnits() {
+  auto unit = [](std::string id, std::string name, Tier tier, std::string parent, std::string dept,
+                 std::string path) {
+    OrgUnitRecord u;
+    u.id = std::move(id);
+    u.name = std::move(name);
+    u.tier = tier;
+    u.parent_id = std::move(parent);
+    u.department_code = std::move(dept);
+    u.path = std::move(path);
+    return u;
+  };
+  return {
+      unit("6402", "石嘴山市", Tier::kCity, "", "", kCityPath),
+      unit("640202", "大武口区", Tier::kDistrict, "6402", "", kDistrictPath),
+      unit("640202001", "长胜街道", Tier::kStreet, "640202", "", kStreetPath),
+      unit("640202001001", "𠀀家庄村", Tier::kVillage, "640202001", "", kVillagePath),
+      unit("640205", "惠农区", Tier::kDistrict, "6402", "", kOtherDistrictPath),
+      unit("640202-canlian", "大武口区残联", Tier::kDepartment, "640202", "canlian",
+           "/6402/640202/640202-canlian/"),
+  };
+}
+
+std::string Hash(char c) { return std::string(64, c); }
+
+CaseRecord MakeCase(CaseId id, const std::string& id_hash, CaseState state = CaseState::kAssess,
+                    const std::string& org_path = kVillagePath) {
+  CaseRecord c;
+  c.id = id;
+  c.programme = "dibao";
+  c.state = state;
+  c.route = Route::kUndecided;
+  c.pool = Pool::kNone;
+  c.version = 1;
+  c.applicant_name = "张三";
+  c.id_hash = id_hash;
+  c.id_masked = "640202********1234";
+  c.id_cipher = "a1b2c3d4e5f6";
+  c.village_id = "640202001001";
+  c.org_path = org_path;
+  c.created_at = kT0;
+  c.updated_at = kT0;
+  c.audit_head_seq = 1;
+  c.audit_head_hash = Hash('a');
+  return c;
+}
+
+TaskRecord MakeTask(TaskId id, CaseId case_id, const std::string& unit, const std::string& role,
+                    Micros due_at, TaskState state = TaskState::kOpen) {
+  TaskRecord t;
+  t.id = id;
+  t.case_id = case_id;
+  t.programme = "dibao";
+  t.stage = CaseState::kAssess;
+  t.kind = "home_visit";
+  t.role = role;
+  t.org_unit_id = unit;
+  t.org_path = unit == "640202" ? kDistrictPath : kStreetPath;
+  t.state = state;
+  t.created_at = kT0;
+  t.due_at = due_at;
+  return t;
+}
+
+AuditEventRecord MakeAudit(CaseId case_id, std::int64_t seq, const std::string& action) {
+  AuditEventRecord e;
+  e.case_id = case_id;
+  e.seq = seq;
+  e.at = kT0 + seq * kMicrosPerSecond;
+  e.actor = "zhang.san";
+  e.role = "street_reviewer";
+  e.org_unit_id = "640202001";
+  e.action = action;
+  e.from_state = seq == 1 ? "" : "discover";
+  e.to_state = "assess";
+  e.payload = R"({"note":"入户核查 𠀀","seq":)" + std::to_string(seq) + "}";
+  e.prev_hash = seq == 1 ? "" : Hash(static_cast<char>('a' + seq - 2));
+  e.hash = Hash(static_cast<char>('a' + seq - 1));
+  return e;
+}
+
+// A new case with its tasks and first audit event.
+CommandEffects Discover(const CaseRecord& c, std::vector<TaskRecord> tasks = {}) {
+  CommandEffects fx;
+  fx.insert_case = c;
+  fx.insert_tasks = std::move(tasks);
+  fx.audit = MakeAudit(c.id, 1, "discover");
+  return fx;
+}
+
+// The next command on `c`: version and audit head move by one.
+CommandEffects NextCommand(CaseRecord c, const std::string& action) {
+  CommandEffects fx;
+  fx.expected_version = c.version;
+  c.version += 1;
+  c.audit_head_seq += 1;
+  fx.audit = MakeAudit(c.id, c.audit_head_seq, action);
+  c.audit_head_hash = fx.audit.hash;
+  c.updated_at = fx.audit.at;
+  fx.update_case = c;
+  return fx;
+}
+
+void ExpectSameOrgUnit(const OrgUnitRecord& want, const OrgUnitRecord& got) {
+  EXPECT_EQ(want.id, got.id);
+  EXPECT_EQ(want.name, got.name) << want.id;
+  EXPECT_EQ(want.tier, got.tier) << want.id;
+  EXPECT_EQ(want.parent_id, got.parent_id) << want.id;
+  EXPECT_EQ(want.department_code, got.department_code) << want.id;
+  EXPECT_EQ(want.path, got.path) << want.id;
+}
+
+void ExpectSameCase(const CaseRecord& want, const CaseRecord& got) {
+  EXPECT_EQ(want.id, got.id);
+  EXPECT_EQ(want.programme, got.programme);
+  EXPECT_EQ(want.state, got.state);
+  EXPECT_EQ(want.route, got.route);
+  EXPECT_EQ(want.pool, got.pool);
+  EXPECT_EQ(want.version, got.version);
+  EXPECT_EQ(want.applicant_name, got.applicant_name);
+  EXPECT_EQ(want.id_hash, got.id_hash);
+  EXPECT_EQ(want.id_masked, got.id_masked);
+  EXPECT_EQ(want.id_cipher, got.id_cipher);
+  EXPECT_EQ(want.village_id, got.village_id);
+  EXPECT_EQ(want.org_path, got.org_path);
+  EXPECT_EQ(want.assessment_json, got.assessment_json);
+  EXPECT_EQ(want.pledge_json, got.pledge_json);
+  EXPECT_EQ(want.created_at, got.created_at);
+  EXPECT_EQ(want.updated_at, got.updated_at);
+  EXPECT_EQ(want.promised_by, got.promised_by);
+  EXPECT_EQ(want.audit_head_seq, got.audit_head_seq);
+  EXPECT_EQ(want.audit_head_hash, got.audit_head_hash);
+}
+
+void ExpectSameTask(const TaskRecord& want, const TaskRecord& got) {
+  EXPECT_EQ(want.id, got.id);
+  EXPECT_EQ(want.case_id, got.case_id) << "task " << want.id;
+  EXPECT_EQ(want.programme, got.programme) << "task " << want.id;
+  EXPECT_EQ(want.stage, got.stage) << "task " << want.id;
+  EXPECT_EQ(want.kind, got.kind) << "task " << want.id;
+  EXPECT_EQ(want.role, got.role) << "task " << want.id;
+  EXPECT_EQ(want.org_unit_id, got.org_unit_id) << "task " << want.id;
+  EXPECT_EQ(want.org_path, got.org_path) << "task " << want.id;
+  EXPECT_EQ(want.state, got.state) << "task " << want.id;
+  EXPECT_EQ(want.created_at, got.created_at) << "task " << want.id;
+  EXPECT_EQ(want.due_at, got.due_at) << "task " << want.id;
+  EXPECT_EQ(want.claimed_by, got.claimed_by) << "task " << want.id;
+  EXPECT_EQ(want.claimed_at, got.claimed_at) << "task " << want.id;
+  EXPECT_EQ(want.completed_at, got.completed_at) << "task " << want.id;
+  EXPECT_EQ(want.outcome, got.outcome) << "task " << want.id;
+  EXPECT_EQ(want.referral_id, got.referral_id) << "task " << want.id;
+}
+
+void ExpectSameReferral(const ReferralRecord& want, const ReferralRecord& got) {
+  EXPECT_EQ(want.id, got.id);
+  EXPECT_EQ(want.case_id, got.case_id);
+  EXPECT_EQ(want.department_code, got.department_code);
+  EXPECT_EQ(want.department_unit_id, got.department_unit_id);
+  EXPECT_EQ(want.status, got.status);
+  EXPECT_EQ(want.note, got.note);
+  EXPECT_EQ(want.answer, got.answer);
+  EXPECT_EQ(want.answer_json, got.answer_json);
+  EXPECT_EQ(want.requested_at, got.requested_at);
+  EXPECT_EQ(want.due_at, got.due_at);
+  EXPECT_EQ(want.answered_at, got.answered_at);
+}
+
+void ExpectSameAudit(const AuditEventRecord& want, const AuditEventRecord& got) {
+  EXPECT_EQ(want.case_id, got.case_id);
+  EXPECT_EQ(want.seq, got.seq);
+  EXPECT_EQ(want.at, got.at) << "seq " << want.seq;
+  EXPECT_EQ(want.actor, got.actor) << "seq " << want.seq;
+  EXPECT_EQ(want.role, got.role) << "seq " << want.seq;
+  EXPECT_EQ(want.org_unit_id, got.org_unit_id) << "seq " << want.seq;
+  EXPECT_EQ(want.action, got.action) << "seq " << want.seq;
+  EXPECT_EQ(want.from_state, got.from_state) << "seq " << want.seq;
+  EXPECT_EQ(want.to_state, got.to_state) << "seq " << want.seq;
+  EXPECT_EQ(want.payload, got.payload) << "seq " << want.seq;
+  EXPECT_EQ(want.prev_hash, got.prev_hash) << "seq " << want.seq;
+  EXPECT_EQ(want.hash, got.hash) << "seq " << want.seq;
+}
+
+std::vector<TaskId> TaskIds(const std::vector<TaskRecord>& tasks) {
+  std::vector<TaskId> ids;
+  for (const TaskRecord& t : tasks) ids.push_back(t.id);
+  return ids;
+}
+
+std::vector<CaseId> CaseIds(const std::vector<CaseRecord>& cases) {
+  std::vector<CaseId> ids;
+  for (const CaseRecord& c : cases) ids.push_back(c.id);
+  return ids;
+}
+
+std::string AdapterName(const ::testing::TestParamInfo<std::string>& p) { return p.param; }
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      migrations_dir_ = std::string(JIUZHU_SOURCE_DIR) + "/migrations/sqlite";
+      auto store = SqliteStore::Open(temp_.File("store.db"));
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      store_ = std::move(store).value();
+    } else {
+      migrations_dir_ = std::string(JIUZHU_SOURCE_DIR) + "/migrations/mysql";
+      JZ_FRESH_MARIADB_OR_RETURN(mysql_url_);
+      auto store = MysqlStore::Open(mysql_url_);
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      store_ = std::move(store).value();
+    }
+    ASSERT_OK(store_->Migrate(migrations_dir_));
+  }
+
+  bool IsMariaDb() const { return GetParam() == "mariadb"; }
+
+  // True while a transaction on this test's database waits for a row lock; only MariaDB can
+  // tell (false otherwise).
+  bool SomeoneWaitsForALock() {
+    if (!IsMariaDb()) return false;
+    auto out = ::jiuzhu::testing::RunMariaDbAdminSql(
+        "SELECT COUNT(*) FROM information_schema.INNODB_TRX t JOIN "
+        "information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id "
+        "WHERE t.trx_state = 'LOCK WAIT' AND p.DB = '" +
+        ParseMysqlUrl(mysql_url_)->database + "'");
+    return out.ok() && !out->empty() && (*out)[0] != '0';
+  }
+
+  Status ApplyAndCommit(const CommandEffects& fx) {
+    JZ_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_->BeginWrite());
+    JZ_RETURN_IF_ERROR(txn->Apply(fx));
+    return txn->Commit();
+  }
+
+  // Copies this dialect's migrations to a folder the test may change.
+  std::string CopyMigrations() {
+    const std::string dir = temp_.File("migrations");
+    fs::create_directories(dir);
+    for (const auto& entry : fs::directory_iterator(migrations_dir_)) {
+      fs::copy_file(entry.path(), dir + "/" + entry.path().filename().string());
+    }
+    return dir;
+  }
+
+  void SeedOrgUnits() { ASSERT_OK(store_->ReplaceOrgUnits(TestOrgUnits())); }
+
+  TempDir temp_;
+  std::string migrations_dir_;
+  std::string mysql_url_;
+  std::unique_ptr<CaseStore> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Adapters, StoreContractTest, ::testing::Values("sqlite", "mariadb"),
+                         AdapterName);
+
+// --- migrations -------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, MigrateIsIdempotentAndRecordsEveryVersion) {
+  auto files = ReadMigrationFiles(migrations_dir_);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  std::vector<int> want;
+  for (const MigrationFile& f : *files) want.push_back(f.version);
+
+  auto applied = store_->AppliedMigrations();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(*applied, want);
+
+  ASSERT_OK(store_->Migrate(migrations_dir_));
+  applied = store_->AppliedMigrations();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(*applied, want);
+  EXPECT_OK(store_->Ping());
+}
+
+TEST_P(StoreContractTest, MigrateAppliesOnlyTheNewFile) {
+  const std::string dir = CopyMigrations();
+  {
+    std::ofstream f(dir + "/0099_contract_extra.sql");
+    f << "-- added by the contract test\nCREATE TABLE contract_extra (id INTEGER PRIMARY KEY);\n";
+  }
+  ASSERT_OK(store_->Migrate(dir));
+  auto applied = store_->AppliedMigrations();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  ASSERT_FALSE(applied->empty());
+  EXPECT_EQ(applied->back(), 99);
+  // Applying again changes nothing (the table would already exist).
+  ASSERT_OK(store_->Migrate(dir));
+}
+
+TEST_P(StoreContractTest, MigrateRefusesAChangedMigration) {
+  const std::string dir = CopyMigrations();
+  ASSERT_OK(store_->Migrate(dir));  // same files, same checksums: nothing to do
+  {
+    std::ofstream f(dir + "/" + fs::path(ReadMigrationFiles(dir)->front().name).string(),
+                    std::ios::app);
+    f << "\n-- edited after it was applied\n";
+  }
+  EXPECT_CODE(store_->Migrate(dir), ErrorCode::kFailedPrecondition);
+}
+
+// --- org units and users ----------------------------------------------------------------
+
+TEST_P(StoreContractTest, OrgUnitsRoundTripWithChineseAndFourByteText) {
+  std::vector<OrgUnitRecord> units = TestOrgUnits();
+  ASSERT_OK(store_->ReplaceOrgUnits(units));
+  auto got = store_->ListOrgUnits();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), units.size());
+  auto by_id = [](const OrgUnitRecord& a, const OrgUnitRecord& b) { return a.id < b.id; };
+  std::sort(units.begin(), units.end(), by_id);
+  std::sort(got->begin(), got->end(), by_id);
+  for (size_t i = 0; i < units.size(); ++i) ExpectSameOrgUnit(units[i], (*got)[i]);
+
+  // Replacing rewrites a unit in place.
+  std::vector<OrgUnitRecord> renamed = TestOrgUnits();
+  renamed[3].name = "𠀀𠀁新村";
+  ASSERT_OK(store_->ReplaceOrgUnits(renamed));
+  got = store_->ListOrgUnits();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), renamed.size());
+  auto village = std::find_if(got->begin(), got->end(),
+                              [](const OrgUnitRecord& u) { return u.id == "640202001001"; });
+  ASSERT_NE(village, got->end());
+  EXPECT_EQ(village->name, "𠀀𠀁新村");
+}
+
+TEST_P(StoreContractTest, UsersRoundTripAndUpsertReplacesRoles) {
+  SeedOrgUnits();
+  UserRecord zhang;
+  zhang.username = "zhang.san";
+  zhang.display_name = "张三𠀀";
+  zhang.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  zhang.roles = {{"street_reviewer", "640202001"}, {"approver", "640202"}};
+  UserRecord li;
+  li.username = "li.si";
+  li.display_name = "李四";
+  ASSERT_OK(store_->UpsertUsers({zhang, li}));
+
+  auto found = store_->FindUser("zhang.san");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  const UserRecord& z = **found;
+  EXPECT_EQ(z.username, "zhang.san");
+  EXPECT_EQ(z.display_name, "张三𠀀");
+  EXPECT_EQ(z.password_hash, zhang.password_hash);
+  ASSERT_EQ(z.roles.size(), 2u);
+  // Bindings come ordered by (role, org unit).
+  EXPECT_EQ(z.roles[0].role, "approver");
+  EXPECT_EQ(z.roles[0].org_unit_id, "640202");
+  EXPECT_EQ(z.roles[1].role, "street_reviewer");
+  EXPECT_EQ(z.roles[1].org_unit_id, "640202001");
+
+  auto missing = store_->FindUser("nobody");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  EXPECT_FALSE(missing->has_value());
+
+  auto all = store_->ListUsers();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].username, "li.si");  // ordered by username
+  EXPECT_EQ((*all)[0].display_name, "李四");
+  EXPECT_TRUE((*all)[0].roles.empty());
+  EXPECT_EQ((*all)[1].username, "zhang.san");
+  EXPECT_EQ((*all)[1].roles.size(), 2u);
+
+  // Upserting again rewrites the user and replaces the bindings.
+  zhang.display_name = "张三";
+  zhang.roles = {{"supervisor", "640205"}};
+  ASSERT_OK(store_->UpsertUsers({zhang}));
+  found = store_->FindUser("zhang.san");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->display_name, "张三");
+  ASSERT_EQ((*found)->roles.size(), 1u);
+  EXPECT_EQ((*found)->roles[0].role, "supervisor");
+  EXPECT_EQ((*found)->roles[0].org_unit_id, "640205");
+}
+
+TEST_P(StoreContractTest, UpsertUsersRefusesAnUnknownOrgUnitAndWritesNothing) {
+  SeedOrgUnits();
+  UserRecord ok_user;
+  ok_user.username = "wang.wu";
+  ok_user.display_name = "王五";
+  UserRecord bad;
+  bad.username = "zhao.liu";
+  bad.display_name = "赵六";
+  bad.roles = {{"approver", "no-such-unit"}};
+  EXPECT_CODE(store_->UpsertUsers({ok_user, bad}), ErrorCode::kInvalidArgument);
+  auto all = store_->ListUsers();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(all->empty()) << "the whole upsert is one transaction";
+}
+
+// --- cases: writing and reading back ----------------------------------------------------
+
+TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
+  CaseRecord c = MakeCase(101, Hash('1'));
+  c.applicant_name = "王𠀀芳";
+  c.route = Route::kFastTrack;
+  c.pool = Pool::kMonitoring;
+  c.assessment_json = R"({"income_per_capita":512.5,"members":["王𠀀芳","李明"]})";
+  c.pledge_json = R"({"signed":true})";
+  c.promised_by = kT0 + 10 * kMicrosPerDay;
+  c.version = 3;
+  c.audit_head_seq = 1;
+
+  TaskRecord visit = MakeTask(1001, 101, "640202001", "street_reviewer", kT0 + 2 * kHour);
+  visit.claimed_by = "zhang.san";
+  visit.claimed_at = kT0 + kHour;
+  visit.state = TaskState::kClaimed;
+  TaskRecord feedback =
+      MakeTask(1002, 101, "640202-canlian", "department_officer", kT0 + 5 * kMicrosPerDay);
+  feedback.kind = "referral_feedback";
+  feedback.stage = CaseState::kFeedback;
+  feedback.org_path = "/6402/640202/640202-canlian/";
+  feedback.referral_id = 5001;
+  feedback.outcome = "";
+
+  ReferralRecord referral;
+  referral.id = 5001;
+  referral.case_id = 101;
+  referral.department_code = "canlian";
+  referral.department_unit_id = "640202-canlian";
+  referral.status = ReferralStatus::kPending;
+  referral.note = "请评估残疾补贴 𠀀";
+  referral.requested_at = kT0;
+  referral.due_at = kT0 + 5 * kMicrosPerDay;
+
+  CommandEffects fx = Discover(c, {visit, feedback});
+  fx.insert_referrals = {referral};
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->Apply(fx));
+    // The transaction reads its own writes.
+    auto locked = (*txn)->LockCase(101);
+    ASSERT_TRUE(locked.ok()) << locked.status().ToString();
+    ASSERT_TRUE(locked->has_value());
+    ExpectSameCase(c, **locked);
+    auto open = (*txn)->FindOpenCaseByIdHash(Hash('1'));
+    ASSERT_TRUE(open.ok() && open->has_value()) << open.status().ToString();
+    EXPECT_EQ((*open)->id, 101);
+    auto active = (*txn)->ListActiveTasks(101);
+    ASSERT_TRUE(active.ok()) << active.status().ToString();
+    EXPECT_EQ(TaskIds(*active), (std::vector<TaskId>{1001, 1002}));
+    auto task = (*txn)->LockTask(1002);
+    ASSERT_TRUE(task.ok() && task->has_value()) << task.status().ToString();
+    ExpectSameTask(feedback, **task);
+    auto referrals = (*txn)->ListReferrals(101);
+    ASSERT_TRUE(referrals.ok()) << referrals.status().ToString();
+    ASSERT_EQ(referrals->size(), 1u);
+    ExpectSameReferral(referral, (*referrals)[0]);
+    ASSERT_OK((*txn)->Commit());
+  }
+
+  auto got = store_->GetCase(101);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  ExpectSameCase(c, **got);
+
+  auto tasks = store_->ListTasksForCase(101);
+  ASSERT_TRUE(tasks.ok()) << tasks.status().ToString();
+  ASSERT_EQ(tasks->size(), 2u);
+  ExpectSameTask(visit, (*tasks)[0]);
+  ExpectSameTask(feedback, (*tasks)[1]);
+
+  auto referrals = store_->ListReferralsForCase(101);
+  ASSERT_TRUE(referrals.ok()) << referrals.status().ToString();
+  ASSERT_EQ(referrals->size(), 1u);
+  ExpectSameReferral(referral, (*referrals)[0]);
+
+  auto events = store_->ListAuditEvents(101);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->size(), 1u);
+  ExpectSameAudit(fx.audit, (*events)[0]);
+
+  auto count = store_->CountCases();
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, 1);
+
+  // A later command updates the case, closes a task, answers the referral.
+  CommandEffects next = NextCommand(c, "feedback");
+  next.update_case->state = CaseState::kMonitor;
+  TaskRecord done = feedback;
+  done.state = TaskState::kDone;
+  done.completed_at = kT0 + 3 * kMicrosPerDay;
+  done.outcome = "feedback";
+  next.update_tasks = {{done, TaskState::kOpen}};
+  ReferralRecord answered = referral;
+  answered.status = ReferralStatus::kAnswered;
+  answered.answer = "provided";
+  answered.answer_json = R"({"subsidy":"残疾人两项补贴"})";
+  answered.answered_at = kT0 + 3 * kMicrosPerDay;
+  next.update_referrals = {answered};
+  ASSERT_OK(ApplyAndCommit(next));
+
+  got = store_->GetCase(101);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ExpectSameCase(*next.update_case, **got);
+  tasks = store_->ListTasksForCase(101);
+  ASSERT_TRUE(tasks.ok() && tasks->size() == 2u);
+  ExpectSameTask(done, (*tasks)[1]);
+  referrals = store_->ListReferralsForCase(101);
+  ASSERT_TRUE(referrals.ok() && referrals->size() == 1u);
+  ExpectSameReferral(answered, (*referrals)[0]);
+}
+
+TEST_P(StoreContractTest, MissingRowsReadAsNothing) {
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  auto c = (*txn)->LockCase(424242);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->has_value());
+  auto t = (*txn)->LockTask(424242);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_FALSE(t->has_value());
+  auto open = (*txn)->FindOpenCaseByIdHash(Hash('9'));
+  ASSERT_TRUE(open.ok()) << open.status().ToString();
+  EXPECT_FALSE(open->has_value());
+  auto active = (*txn)->ListActiveTasks(424242);
+  ASSERT_TRUE(active.ok()) << active.status().ToString();
+  EXPECT_TRUE(active->empty());
+  txn->reset();
+
+  auto got = store_->GetCase(424242);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_FALSE(got->has_value());
+  auto events = store_->ListAuditEvents(424242);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_TRUE(events->empty());
+}
+
+// --- the checks that keep concurrent commands honest -------------------------------------
+
+TEST_P(StoreContractTest, StaleVersionConflictsAndTheTransactionLeavesNothing) {
+  const CaseRecord c = MakeCase(201, Hash('2'));
+  ASSERT_OK(ApplyAndCommit(Discover(c)));
+
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    // A good command, then one built from the version it read before that.
+    CommandEffects first = NextCommand(c, "accept");
+    ASSERT_OK((*txn)->Apply(first));
+    CommandEffects stale = NextCommand(c, "assess");
+    stale.audit.seq = 3;
+    stale.insert_tasks = {MakeTask(2001, 201, "640202001", "street_reviewer", kT0)};
+    const Status s = (*txn)->Apply(stale);
+    EXPECT_EQ(s.code(), ErrorCode::kConflict) << s.ToString();
+    EXPECT_NE(s.message().find("201"), std::string::npos) << s.message();
+    // No Commit: destroying the transaction rolls everything back.
+  }
+  auto got = store_->GetCase(201);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->version, 1);
+  auto events = store_->ListAuditEvents(201);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 1u);
+  auto tasks = store_->ListTasksForCase(201);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_TRUE(tasks->empty());
+
+  // A command from another writer's past: rejected even in a transaction of its own.
+  ASSERT_OK(ApplyAndCommit(NextCommand(c, "accept")));
+  CommandEffects late = NextCommand(c, "accept");  // still expects version 1
+  late.audit.seq = 3;
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok());
+  EXPECT_CODE((*txn)->Apply(late), ErrorCode::kConflict);
+}
+
+TEST_P(StoreContractTest, TaskStateCheckConflicts) {
+  const CaseRecord c = MakeCase(301, Hash('3'));
+  const TaskRecord task = MakeTask(3001, 301, "640202001", "street_reviewer", kT0 + kHour);
+  ASSERT_OK(ApplyAndCommit(Discover(c, {task})));
+
+  // First claim wins.
+  CommandEffects claim = NextCommand(c, "claim_task");
+  TaskRecord claimed = task;
+  claimed.state = TaskState::kClaimed;
+  claimed.claimed_by = "zhang.san";
+  claimed.claimed_at = kT0 + 1;
+  claim.update_tasks = {{claimed, TaskState::kOpen}};
+  ASSERT_OK(ApplyAndCommit(claim));
+
+  // A second claim that still believes the task is open loses, even with a fresh case version.
+  CaseRecord now = *claim.update_case;
+  CommandEffects again = NextCommand(now, "claim_task");
+  TaskRecord other = task;
+  other.state = TaskState::kClaimed;
+  other.claimed_by = "li.si";
+  again.update_tasks = {{other, TaskState::kOpen}};
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    const Status s = (*txn)->Apply(again);
+    EXPECT_EQ(s.code(), ErrorCode::kConflict) << s.ToString();
+    EXPECT_NE(s.message().find("3001"), std::string::npos) << s.message();
+  }
+  auto tasks = store_->ListTasksForCase(301);
+  ASSERT_TRUE(tasks.ok() && tasks->size() == 1u);
+  EXPECT_EQ((*tasks)[0].claimed_by, "zhang.san");
+  auto got = store_->GetCase(301);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->version, now.version) << "the case update of the losing command is undone";
+
+  // Rewriting a task with its current content still counts as a match.
+  CommandEffects same = NextCommand(now, "note");
+  same.update_tasks = {{claimed, TaskState::kClaimed}};
+  EXPECT_OK(ApplyAndCommit(same));
+}
+
+TEST_P(StoreContractTest, OneOpenCasePerPerson) {
+  const CaseRecord first = MakeCase(401, Hash('4'));
+  ASSERT_OK(ApplyAndCommit(Discover(first)));
+
+  // A second open case for the same ID hash is refused.
+  EXPECT_CODE(ApplyAndCommit(Discover(MakeCase(402, Hash('4')))), ErrorCode::kAlreadyExists);
+  auto none = store_->GetCase(402);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  // Another person is fine.
+  ASSERT_OK(ApplyAndCommit(Discover(MakeCase(403, Hash('5')))));
+
+  // Once the first case is terminal the person may have a new one.
+  CommandEffects close = NextCommand(first, "close");
+  close.update_case->state = CaseState::kClosed;
+  ASSERT_OK(ApplyAndCommit(close));
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto open = (*txn)->FindOpenCaseByIdHash(Hash('4'));
+    ASSERT_TRUE(open.ok()) << open.status().ToString();
+    EXPECT_FALSE(open->has_value()) << "a closed case is not open";
+  }
+  const CaseRecord second = MakeCase(402, Hash('4'));
+  ASSERT_OK(ApplyAndCommit(Discover(second)));
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto open = (*txn)->FindOpenCaseByIdHash(Hash('4'));
+    ASSERT_TRUE(open.ok() && open->has_value()) << open.status().ToString();
+    EXPECT_EQ((*open)->id, 402);
+  }
+
+  // Reopening the closed case while the new one is open is refused too.
+  CommandEffects reopen = NextCommand(*close.update_case, "reassess");
+  reopen.update_case->state = CaseState::kAssess;
+  EXPECT_CODE(ApplyAndCommit(reopen), ErrorCode::kAlreadyExists);
+  auto got = store_->GetCase(401);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->state, CaseState::kClosed);
+}
+
+// --- transactions: savepoints and rollback -----------------------------------------------
+
+TEST_P(StoreContractTest, SavepointRollbackUndoesOnlyTheLastCommand) {
+  const CaseRecord base = MakeCase(501, Hash('6'));
+  ASSERT_OK(ApplyAndCommit(Discover(base)));
+
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  StoreTxn& t = **txn;
+
+  // Command 1 is kept.
+  ASSERT_OK(t.Savepoint());
+  ASSERT_OK(t.Apply(Discover(MakeCase(502, Hash('7')))));
+  ASSERT_OK(t.ReleaseSavepoint());
+
+  // Command 2 succeeds but is undone by the executor.
+  ASSERT_OK(t.Savepoint());
+  ASSERT_OK(t.Apply(Discover(MakeCase(503, Hash('8')))));
+  ASSERT_OK(t.RollbackToSavepoint());
+
+  // Command 3 fails halfway (its new case is written before the stale update is refused).
+  ASSERT_OK(t.Savepoint());
+  CommandEffects half = NextCommand(base, "accept");
+  half.expected_version = 7;
+  half.insert_case = MakeCase(504, Hash('9'));
+  EXPECT_CODE(t.Apply(half), ErrorCode::kConflict);
+  ASSERT_OK(t.RollbackToSavepoint());
+
+  // Command 4 is kept.
+  ASSERT_OK(t.Savepoint());
+  ASSERT_OK(t.Apply(NextCommand(base, "accept")));
+  ASSERT_OK(t.ReleaseSavepoint());
+  ASSERT_OK(t.Commit());
+  txn->reset();
+
+  auto exists = [&](CaseId id) {
+    auto got = store_->GetCase(id);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() && got->has_value();
+  };
+  EXPECT_TRUE(exists(502));
+  EXPECT_FALSE(exists(503));
+  EXPECT_FALSE(exists(504));
+  auto got = store_->GetCase(501);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->version, 2);
+  auto events = store_->ListAuditEvents(503);
+  ASSERT_TRUE(events.ok());
+  EXPECT_TRUE(events->empty());
+}
+
+TEST_P(StoreContractTest, DestroyingAnUncommittedTransactionRollsBack) {
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->Apply(
+        Discover(MakeCase(601, Hash('a')),
+                 {MakeTask(6001, 601, "640202001", "street_reviewer", kT0 + kHour)})));
+  }
+  auto got = store_->GetCase(601);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_FALSE(got->has_value());
+  auto count = store_->CountCases();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 0);
+  // The ID hash is free again, and the store still works.
+  EXPECT_OK(ApplyAndCommit(Discover(MakeCase(602, Hash('a')))));
+}
+
+// --- reads for people: inbox, case lists, audit trail -----------------------------------
+
+class InboxTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    const std::string street = "640202001";
+    const std::string district = "640202";
+    auto task = [](TaskId id, CaseId case_id, const std::string& unit, const std::string& role,
+                   Micros due, TaskState state = TaskState::kOpen) {
+      return MakeTask(id, case_id, unit, role, due, state);
+    };
+    // Queue (street, street_reviewer).
+    TaskRecord t1 = task(11, 701, street, "street_reviewer", kT0 + 100);
+    TaskRecord t2 = task(12, 701, street, "street_reviewer", kT0 + 200, TaskState::kClaimed);
+    t2.claimed_by = "zhang.san";
+    t2.claimed_at = kT0;
+    TaskRecord t3 = task(13, 702, street, "street_reviewer", kT0 + 200);
+    t3.programme = "linshi";
+    TaskRecord t4 = task(14, 702, street, "street_reviewer", kT0 + 300, TaskState::kDone);
+    TaskRecord t5 = task(15, 702, street, "street_reviewer", kT0 + 50, TaskState::kCancelled);
+    // Same unit, a role the caller does not hold.
+    TaskRecord t6 = task(16, 701, street, "village_officer", kT0 + 10);
+    // Queue (district, approver).
+    TaskRecord t7 = task(17, 703, district, "approver", kT0 + 150);
+    t7.kind = "approval";
+    // Elsewhere, but claimed by the caller.
+    TaskRecord t8 = task(18, 703, "640205", "approver", kT0 + 400, TaskState::kClaimed);
+    t8.claimed_by = "zhang.san";
+    t8.org_path = kOtherDistrictPath;
+    // Elsewhere, not the caller's.
+    TaskRecord t9 = task(19, 703, "640205", "approver", kT0 + 20);
+    t9.org_path = kOtherDistrictPath;
+
+    ASSERT_OK(ApplyAndCommit(Discover(MakeCase(701, Hash('b')), {t1, t2, t6})));
+    ASSERT_OK(ApplyAndCommit(Discover(MakeCase(702, Hash('c')), {t3, t4, t5})));
+    ASSERT_OK(ApplyAndCommit(Discover(MakeCase(703, Hash('d')), {t7, t8, t9})));
+  }
+
+  InboxQuery Query() const {
+    InboxQuery q;
+    q.roles = {{"street_reviewer", "640202001"}, {"approver", "640202"}};
+    q.username = "zhang.san";
+    q.limit = 50;
+    return q;
+  }
+
+  std::vector<TaskId> Ids(const InboxQuery& q, std::int64_t want_total) {
+    auto page = store_->ListInbox(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (!page.ok()) return {};
+    EXPECT_EQ(page->total, want_total);
+    return TaskIds(page->tasks);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Adapters, InboxTest, ::testing::Values("sqlite", "mariadb"), AdapterName);
+
+TEST_P(InboxTest, ActiveTasksOfTheCallersQueuesInDueOrder) {
+  // (due, id): t1 (100), t7 (150), t2 (200, id 12), t3 (200, id 13).
+  EXPECT_EQ(Ids(Query(), 4), (std::vector<TaskId>{11, 17, 12, 13}));
+  auto page = store_->ListInbox(Query());
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->tasks.size(), 4u);
+  EXPECT_EQ(page->tasks[2].claimed_by, "zhang.san");
+  EXPECT_EQ(page->tasks[2].state, TaskState::kClaimed);
+
+  InboxQuery none = Query();
+  none.roles.clear();
+  EXPECT_TRUE(Ids(none, 0).empty());
+}
+
+TEST_P(InboxTest, KeysetPagesKeepTheTotal) {
+  InboxQuery q = Query();
+  q.limit = 2;
+  auto p1 = store_->ListInbox(q);
+  ASSERT_TRUE(p1.ok()) << p1.status().ToString();
+  EXPECT_EQ(TaskIds(p1->tasks), (std::vector<TaskId>{11, 17}));
+  EXPECT_EQ(p1->total, 4);
+
+  q.after_due = p1->tasks.back().due_at;
+  q.after_id = p1->tasks.back().id;
+  auto p2 = store_->ListInbox(q);
+  ASSERT_TRUE(p2.ok()) << p2.status().ToString();
+  EXPECT_EQ(TaskIds(p2->tasks), (std::vector<TaskId>{12, 13}));
+  EXPECT_EQ(p2->total, 4);
+
+  // Ties on due_at are broken by id: after (200, 12) comes (200, 13).
+  q.after_due = kT0 + 200;
+  q.after_id = 12;
+  EXPECT_EQ(Ids(q, 4), (std::vector<TaskId>{13}));
+
+  q.after_id = 13;
+  EXPECT_TRUE(Ids(q, 4).empty());
+}
+
+TEST_P(InboxTest, Filters) {
+  InboxQuery mine = Query();
+  mine.mine_only = true;  // claimed by the caller, wherever
+  EXPECT_EQ(Ids(mine, 2), (std::vector<TaskId>{12, 18}));
+
+  InboxQuery queue = Query();
+  queue.queue_only = true;
+  EXPECT_EQ(Ids(queue, 3), (std::vector<TaskId>{11, 17, 13}));
+
+  InboxQuery programme = Query();
+  programme.programme = "linshi";
+  EXPECT_EQ(Ids(programme, 1), (std::vector<TaskId>{13}));
+
+  InboxQuery kind = Query();
+  kind.kind = "approval";
+  EXPECT_EQ(Ids(kind, 1), (std::vector<TaskId>{17}));
+
+  InboxQuery overdue = Query();
+  overdue.now = kT0 + 160;
+  overdue.overdue = true;
+  EXPECT_EQ(Ids(overdue, 2), (std::vector<TaskId>{11, 17}));
+  overdue.overdue = false;
+  EXPECT_EQ(Ids(overdue, 2), (std::vector<TaskId>{12, 13}));
+
+  InboxQuery due = Query();
+  due.due_before = kT0 + 200;
+  EXPECT_EQ(Ids(due, 2), (std::vector<TaskId>{11, 17}));
+
+  InboxQuery combined = Query();
+  combined.queue_only = true;
+  combined.programme = "dibao";
+  combined.limit = 1;
+  EXPECT_EQ(Ids(combined, 2), (std::vector<TaskId>{11}));
+}
+
+TEST_P(StoreContractTest, ListCasesByOrgScopeAndFilters) {
+  CaseRecord a = MakeCase(801, Hash('e'));  // village under street under district D
+  a.applicant_name = "王𠀀芳";
+  CaseRecord b = MakeCase(802, Hash('f'), CaseState::kApprove, kStreetPath);
+  b.applicant_name = "李明";
+  b.route = Route::kFastTrack;
+  b.pool = Pool::kRelief;
+  CaseRecord c = MakeCase(803, Hash('g'), CaseState::kAssess, kOtherDistrictPath);
+  c.programme = "linshi";
+  c.applicant_name = "王小明";
+  CaseRecord d = MakeCase(804, Hash('h'), CaseState::kClosed, kVillagePath);
+  d.applicant_name = "赵芳";
+  for (const CaseRecord& k : {a, b, c, d}) ASSERT_OK(ApplyAndCommit(Discover(k)));
+
+  auto ids = [&](const CaseQuery& q) {
+    auto got = store_->ListCases(q);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? CaseIds(*got) : std::vector<CaseId>{};
+  };
+  CaseQuery q;
+  q.org_paths = {kDistrictPath};
+  EXPECT_EQ(ids(q), (std::vector<CaseId>{801, 802, 804}));
+  q.org_paths = {kStreetPath};
+  EXPECT_EQ(ids(q), (std::vector<CaseId>{801, 802, 804}));
+  q.org_paths = {kVillagePath};
+  EXPECT_EQ(ids(q), (std::vector<CaseId>{801, 804}));
+  q.org_paths = {kOtherDistrictPath};
+  EXPECT_EQ(ids(q), (std::vector<CaseId>{803}));
+  q.org_paths = {kVillagePath, kOtherDistrictPath};
+  EXPECT_EQ(ids(q), (std::vector<CaseId>{801, 803, 804}));
+  // A path is a literal prefix: LIKE wildcards in it match nothing but themselves.
+  q.org_paths = {"/6402/6402_2/"};
+  EXPECT_TRUE(ids(q).empty());
+  q.org_paths = {"/6402/%"};
+  EXPECT_TRUE(ids(q).empty());
+  // No scope: every case (callers that must scope pass their paths).
+  q.org_paths = {};
+  EXPECT_EQ(ids(q), (std::vector<CaseId>{801, 802, 803, 804}));
+
+  CaseQuery f;
+  f.org_paths = {kCityPath};
+  f.programme = "linshi";
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{803}));
+  f = CaseQuery();
+  f.org_paths = {kCityPath};
+  f.state = CaseState::kApprove;
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{802}));
+  f.state = std::nullopt;
+  f.route = Route::kFastTrack;
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{802}));
+  f.route = std::nullopt;
+  f.pool = Pool::kRelief;
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{802}));
+  f.pool = std::nullopt;
+  f.id_hash = Hash('g');
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{803}));
+  f.id_hash.clear();
+  f.name_contains = "明";
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{802, 803}));
+  f.name_contains = "𠀀";
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{801}));
+  f.name_contains = "%";
+  EXPECT_TRUE(ids(f).empty());
+  f.name_contains.clear();
+
+  // Keyset by id.
+  f.limit = 2;
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{801, 802}));
+  f.after_id = 802;
+  EXPECT_EQ(ids(f), (std::vector<CaseId>{803, 804}));
+  f.after_id = 804;
+  EXPECT_TRUE(ids(f).empty());
+}
+
+TEST_P(StoreContractTest, AuditEventsComeInSeqOrderPerCase) {
+  CaseRecord c = MakeCase(901, Hash('i'));
+  ASSERT_OK(ApplyAndCommit(Discover(c)));
+  ASSERT_OK(ApplyAndCommit(Discover(MakeCase(902, Hash('j')))));
+  std::vector<AuditEventRecord> want = {MakeAudit(901, 1, "discover")};
+  for (const char* action : {"accept", "assess", "pledge"}) {
+    CommandEffects fx = NextCommand(c, action);
+    ASSERT_OK(ApplyAndCommit(fx));
+    want.push_back(fx.audit);
+    c = *fx.update_case;
+  }
+  auto events = store_->ListAuditEvents(901);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) ExpectSameAudit(want[i], (*events)[i]);
+  // The chain links as written.
+  for (size_t i = 1; i < events->size(); ++i) {
+    EXPECT_EQ((*events)[i].prev_hash, (*events)[i - 1].hash);
+  }
+  auto got = store_->GetCase(901);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->audit_head_seq, 4);
+  EXPECT_EQ((*got)->audit_head_hash, events->back().hash);
+}
+
+TEST_P(StoreContractTest, ForEachCaseHeadVisitsCasesInIdOrderAndStopsEarly) {
+  // Inserted out of id order.
+  for (CaseId id : {1003, 1001, 1002}) {
+    CaseRecord c = MakeCase(id, Hash(static_cast<char>('k' + id % 10)));
+    c.audit_head_seq = 1;
+    c.audit_head_hash = Hash('a');
+    ASSERT_OK(ApplyAndCommit(Discover(c)));
+  }
+  std::vector<CaseId> seen;
+  ASSERT_OK(store_->ForEachCaseHead([&](CaseId id, std::int64_t seq, const std::string& hash) {
+    EXPECT_EQ(seq, 1);
+    EXPECT_EQ(hash, Hash('a'));
+    seen.push_back(id);
+    return true;
+  }));
+  EXPECT_EQ(seen, (std::vector<CaseId>{1001, 1002, 1003}));
+
+  seen.clear();
+  ASSERT_OK(store_->ForEachCaseHead([&](CaseId id, std::int64_t, const std::string&) {
+    seen.push_back(id);
+    return seen.size() < 2;
+  }));
+  EXPECT_EQ(seen, (std::vector<CaseId>{1001, 1002}));
+}
+
+// --- two writers -------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, TwoWritersOnOneCaseNeverLoseAnUpdate) {
+  const CaseRecord c = MakeCase(1101, Hash('m'));
+  ASSERT_OK(ApplyAndCommit(Discover(c)));
+
+  auto first = store_->BeginWrite();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto locked = (*first)->LockCase(1101);
+  ASSERT_TRUE(locked.ok() && locked->has_value()) << locked.status().ToString();
+
+  // The second writer reads the case in its own transaction and bumps it; on kConflict it
+  // starts over with fresh data, as the engine does.
+  std::atomic<bool> second_started{false};
+  std::atomic<int> attempts{0};
+  std::int64_t second_saw_version = 0;
+  Status second_status = Internal("did not run");
+  std::thread second([&] {
+    second_started = true;
+    for (int i = 0; i < 20; ++i) {
+      ++attempts;
+      auto txn = store_->BeginWrite();
+      if (!txn.ok()) {
+        second_status = txn.status();
+        if (second_status.code() == ErrorCode::kConflict) continue;
+        return;
+      }
+      auto k = (*txn)->LockCase(1101);
+      if (!k.ok() || !k->has_value()) {
+        second_status = k.ok() ? Internal("case vanished") : k.status();
+        if (second_status.code() == ErrorCode::kConflict) continue;
+        return;
+      }
+      second_saw_version = (*k)->version;
+      second_status = (*txn)->Apply(NextCommand(**k, "second"));
+      if (second_status.ok()) second_status = (*txn)->Commit();
+      if (second_status.code() != ErrorCode::kConflict) return;
+    }
+  });
+
+  // Let the second writer get as far as the lock. MariaDB tells when it waits; elsewhere
+  // the first writer goes on once the thread runs (the outcome must be right either way).
+  while (!second_started) std::this_thread::yield();
+  if (IsMariaDb()) {
+    // Well within the 10 s lock wait timeout of MysqlStore's sessions.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    // InnoDB refreshes INNODB_TRX only when nobody read it for 100 ms: poll slower than that.
+    bool waits = SomeoneWaitsForALock();
+    while (!waits && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      waits = SomeoneWaitsForALock();
+    }
+    EXPECT_TRUE(waits) << "the second writer should wait for the row lock";
+  }
+  const Status first_status = [&] {
+    JZ_RETURN_IF_ERROR((*first)->Apply(NextCommand(**locked, "first")));
+    return (*first)->Commit();
+  }();
+  second.join();
+  first->reset();
+
+  ASSERT_OK(first_status);
+  ASSERT_OK(second_status);
+  if (IsMariaDb()) {
+    EXPECT_EQ(attempts.load(), 1) << "FOR UPDATE waits instead of failing";
+    EXPECT_EQ(second_saw_version, 2) << "after the wait the second writer sees the new version";
+  }
+  auto got = store_->GetCase(1101);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->version, 3) << "both updates are kept";
+  auto events = store_->ListAuditEvents(1101);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[1].action, "first");
+  EXPECT_EQ((*events)[2].action, "second");
+}
+
+// --- MysqlStore only: addresses and connections ------------------------------------------
+
+TEST(MysqlStoreOpenTest, RefusesBadUrlsWithoutShowingThePassword) {
+  for (const std::string url :
+       {"", "postgres://u:s3cretpw@h/db", "mysql://u:s3cretpw@h", "mysql://u:s3cretpw@h/",
+        "mysql://:s3cretpw@h/db", "mysql://u:s3cretpw@/db", "mysql://u:s3cretpw@h:0/db",
+        "mysql://u:s3cretpw@h:99999/db", "mysql://u:s3cretpw@h:x/db", "mysql://u:%zz@h/db",
+        "mysql://u:s3cretpw@h/db;drop"}) {
+    auto store = MysqlStore::Open(url);
+    ASSERT_FALSE(store.ok()) << url;
+    EXPECT_EQ(store.status().code(), ErrorCode::kInvalidArgument) << url;
+    EXPECT_EQ(store.status().message().find("s3cretpw"), std::string::npos)
+        << store.status().message();
+  }
+}
+
+TEST(MysqlStoreOpenTest, ParsesUrls) {
+  auto u = ParseMysqlUrl("mysql://app%40x:p%40ss:w@db.example:3307/jiuzhu_prod");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->user, "app@x");
+  EXPECT_EQ(u->password, "p@ss:w");
+  EXPECT_EQ(u->host, "db.example");
+  EXPECT_EQ(u->port, 3307);
+  EXPECT_EQ(u->database, "jiuzhu_prod");
+  EXPECT_EQ(u->Redacted(), "mysql://app@x@db.example:3307/jiuzhu_prod");
+  u = ParseMysqlUrl("mysql://root@[::1]/jz");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 3306);
+  EXPECT_EQ(u->password, "");
+}
+
+TEST(MysqlStoreOpenTest, UnreachableServerIsUnavailable) {
+  // Port 1 on loopback: nothing listens there, the connection is refused at once.
+  auto store = MysqlStore::Open("mysql://u:s3cretpw@127.0.0.1:1/db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kUnavailable) << store.status().ToString();
+  EXPECT_EQ(store.status().message().find("s3cretpw"), std::string::npos);
+}
+
+TEST(MysqlStoreOpenTest, WrongPasswordIsUnavailableAndNotShown) {
+  std::string url;
+  JZ_FRESH_MARIADB_OR_RETURN(url);
+  auto parsed = ParseMysqlUrl(url);
+  ASSERT_TRUE(parsed.ok());
+  const std::string wrong = "mysql://" + parsed->user +
+                            ":wr0ngpw@127.0.0.1:" + std::to_string(parsed->port) + "/" +
+                            parsed->database;
+  auto store = MysqlStore::Open(wrong);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kUnavailable) << store.status().ToString();
+  EXPECT_EQ(store.status().message().find("wr0ngpw"), std::string::npos);
+}
+
+// Kills every server connection that uses `database`; returns how many.
+int KillConnections(const std::string& database) {
+  auto ids = ::jiuzhu::testing::RunMariaDbAdminSql(
+      "SELECT id FROM information_schema.PROCESSLIST WHERE db = '" + database + "'");
+  EXPECT_TRUE(ids.ok()) << ids.status().ToString();
+  if (!ids.ok()) return 0;
+  std::istringstream lines(*ids);
+  std::string id;
+  int killed = 0;
+  while (std::getline(lines, id)) {
+    if (id.empty()) continue;
+    auto done = ::jiuzhu::testing::RunMariaDbAdminSql("KILL " + id);
+    EXPECT_TRUE(done.ok()) << done.status().ToString();
+    ++killed;
+  }
+  return killed;
+}
+
+TEST(MysqlStoreConnectionTest, ReadsReconnectAndALostTransactionIsUnavailable) {
+  std::string url;
+  JZ_FRESH_MARIADB_OR_RETURN(url);
+  auto store = MysqlStore::Open(url);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_OK((*store)->Migrate(std::string(JIUZHU_SOURCE_DIR) + "/migrations/mysql"));
+  const std::string database = ParseMysqlUrl(url)->database;
+
+  // A read after the server dropped every connection: retried on a new one.
+  ASSERT_GT(KillConnections(database), 0);
+  auto count = (*store)->CountCases();
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, 0);
+
+  // A transaction whose connection dies: kUnavailable, and it stays so.
+  auto txn = (*store)->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  ASSERT_EQ(KillConnections(database), 1);
+  CommandEffects fx;
+  fx.insert_case = MakeCase(1201, Hash('n'));
+  fx.audit = MakeAudit(1201, 1, "discover");
+  EXPECT_CODE((*txn)->Apply(fx), ErrorCode::kUnavailable);
+  EXPECT_CODE((*txn)->Commit(), ErrorCode::kUnavailable);
+  txn->reset();
+
+  // The store goes on with new connections; nothing of the lost transaction is there.
+  auto got = (*store)->GetCase(1201);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_FALSE(got->has_value());
+  auto again = (*store)->BeginWrite();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_OK((*again)->Apply(fx));
+  ASSERT_OK((*again)->Commit());
+}
+
+// Opens a migrated MysqlStore on a fresh database, or ends the test (see private_mariadb.hpp).
+#define JZ_OPEN_MARIADB_STORE_OR_RETURN(store, database)                             \
+  std::unique_ptr<MysqlStore> store;                                                 \
+  std::string database;                                                              \
+  do {                                                                               \
+    std::string jz_url_;                                                             \
+    JZ_FRESH_MARIADB_OR_RETURN(jz_url_);                                             \
+    auto jz_opened_ = MysqlStore::Open(jz_url_);                                     \
+    ASSERT_TRUE(jz_opened_.ok()) << jz_opened_.status().ToString();                  \
+    store = std::move(jz_opened_).value();                                           \
+    ASSERT_OK(store->Migrate(std::string(JIUZHU_SOURCE_DIR) + "/migrations/mysql")); \
+    database = ParseMysqlUrl(jz_url_)->database;                                     \
+  } while (0)
+
+TEST(MysqlStoreConnectionTest, TooLongValueIsRefusedNotTruncated) {
+  JZ_OPEN_MARIADB_STORE_OR_RETURN(store, database);
+  std::vector<OrgUnitRecord> units = TestOrgUnits();
+  units[1].name = std::string(300, 'x');  // org_units.name is VARCHAR(255)
+  EXPECT_CODE(store->ReplaceOrgUnits(units), ErrorCode::kInvalidArgument);
+  auto listed = store->ListOrgUnits();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_TRUE(listed->empty()) << "nothing of the refused batch is written";
+}
+
+TEST(MysqlStoreConnectionTest, DeadlockIsAConflictAndEndsTheTransaction) {
+  JZ_OPEN_MARIADB_STORE_OR_RETURN(store, database);
+  CommandEffects a = Discover(MakeCase(1301, Hash('o')));
+  CommandEffects b = Discover(MakeCase(1302, Hash('p')));
+  for (const CommandEffects* fx : {&a, &b}) {
+    auto txn = store->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->Apply(*fx));
+    ASSERT_OK((*txn)->Commit());
+  }
+
+  // Two transactions lock the two cases in opposite orders.
+  auto mine = store->BeginWrite();
+  ASSERT_TRUE(mine.ok());
+  auto theirs = store->BeginWrite();
+  ASSERT_TRUE(theirs.ok());
+  ASSERT_TRUE((*mine)->LockCase(1301).ok());
+  ASSERT_TRUE((*theirs)->LockCase(1302).ok());
+  Status theirs_status;
+  std::thread other([&] {
+    auto k = (*theirs)->LockCase(1301);  // waits for `mine`
+    theirs_status = k.status();
+    if (!k.ok()) return;
+    theirs->reset();  // its locks go: `mine` may go on
+  });
+  auto waits = [&] {
+    auto out = ::jiuzhu::testing::RunMariaDbAdminSql(
+        "SELECT COUNT(*) FROM information_schema.INNODB_TRX t JOIN "
+        "information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id "
+        "WHERE t.trx_state = 'LOCK WAIT' AND p.DB = '" +
+        database + "'");
+    return out.ok() && !out->empty() && (*out)[0] != '0';
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool waiting = waits();
+  while (!waiting && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // INNODB_TRX refresh
+    waiting = waits();
+  }
+  EXPECT_TRUE(waiting);
+  // Closes the cycle. If `mine` is rolled back, its lock goes and the other one finishes.
+  const Status mine_status = (*mine)->LockCase(1302).status();
+  other.join();
+
+  // InnoDB rolls one of them back; that one reports kConflict, now and on every later call.
+  EXPECT_NE(mine_status.ok(), theirs_status.ok())
+      << mine_status.ToString() << " / " << theirs_status.ToString();
+  const Status& lost = mine_status.ok() ? theirs_status : mine_status;
+  EXPECT_EQ(lost.code(), ErrorCode::kConflict) << lost.ToString();
+  if (!mine_status.ok()) {
+    EXPECT_CODE((*mine)->Apply(NextCommand(*a.insert_case, "after")), ErrorCode::kConflict);
+    EXPECT_CODE((*mine)->Commit(), ErrorCode::kConflict);
+  } else {
+    ASSERT_OK((*mine)->Apply(NextCommand(*a.insert_case, "after")));
+    ASSERT_OK((*mine)->Commit());
+  }
+}
+}  // namespace
+}  // namespace jiuzhu
