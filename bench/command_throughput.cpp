@@ -252,7 +252,9 @@ std::vector<BenchCase> CreateCases(Runtime& rt, int n) {
 }
 
 // ---------------------------------------------------------------------------
-// --profile: a store decorator that times every call of the write path.
+// --profile: a store decorator that times every call of the write path. It
+// forwards every method of the store port (engine/store/case_store.hpp): when
+// the port grows, this class has to follow (the compiler says where).
 
 enum Phase { kBegin, kSavepoint, kLockTask, kLockCase, kApply, kRelease, kCommit, kRollback,
              kOtherTxn, kPhases };
@@ -307,6 +309,13 @@ class TimingTxn final : public StoreTxn {
     return Timed(kRelease, [&] { return in_->ReleaseSavepoint(); });
   }
   Status Commit() override { return Timed(kCommit, [&] { return in_->Commit(); }); }
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& username,
+                                                           const std::string& key) override {
+    return Timed(kOtherTxn, [&] { return in_->FindIdempotency(username, key); });
+  }
+  Status SaveIdempotency(const IdempotencyRecord& record) override {
+    return Timed(kOtherTxn, [&] { return in_->SaveIdempotency(record); });
+  }
 
  private:
   std::unique_ptr<StoreTxn> in_;
@@ -354,6 +363,10 @@ class TimingStore final : public CaseStore {
     return in_.ForEachCaseHead(fn);
   }
   Result<std::int64_t> CountCases() override { return in_.CountCases(); }
+  Result<TaskCounts> CountActiveTasks(Micros now) override { return in_.CountActiveTasks(now); }
+  Result<std::int64_t> PurgeIdempotency(Micros before) override {
+    return in_.PurgeIdempotency(before);
+  }
 
  private:
   CaseStore& in_;

@@ -9,6 +9,7 @@
 #   SKIP_BUILD=1 bench/run_benchmarks.sh    use the existing build-release/
 #
 # Other knobs: BENCH_CLIENTS (default 1,8), BENCH_CASES (default: the program's), BENCH_WARMUP,
+# BENCH_ARGS (more flags for every run, e.g. "--profile"),
 # BENCH_DIR (where the SQLite file and the MariaDB folder go; default a fresh folder under
 # /tmp, removed at the end). The output is also written to build-release/bench-results.txt.
 # Exit status: non-zero if a build, a server or a run failed, or if verification found a
@@ -23,6 +24,9 @@ backends=${BENCH_BACKENDS:-sqlite mariadb}
 warmup=${BENCH_WARMUP:-1}
 extra=()
 [ -n "${BENCH_CASES:-}" ] && extra+=(--cases "$BENCH_CASES")
+# Passed through to every run, e.g. BENCH_ARGS="--profile" or "--writers 2".
+read -r -a more <<<"${BENCH_ARGS:-}"
+extra+=("${more[@]}")
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DJIUZHU_BUILD_TESTS=OFF >/dev/null

@@ -58,6 +58,7 @@ socket=$dir/mariadbd.sock
 port=$port
 bind-address=127.0.0.1
 pid-file=$dir/mariadbd.pid
+tmpdir=$dir/tmp
 log-error=$dir/mariadbd.err
 skip-name-resolve
 character-set-server=utf8mb4
@@ -93,6 +94,7 @@ start() {
     port=$(free_port)
   fi
   write_cnf "$port"
+  mkdir -p "$dir/tmp"  # not /tmp: other servers' temporary-table names may collide there
   [ "$(id -u)" -eq 0 ] && chown -R mysql:mysql "$dir"
 
   if [ ! -d "$dir/data/mysql" ]; then

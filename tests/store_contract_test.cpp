@@ -159,6 +159,27 @@ CommandEffects NextCommand(CaseRecord c, const std::string& action) {
   return fx;
 }
 
+IdempotencyRecord MakeIdempotency(const std::string& username, const std::string& key,
+                                  Micros created_at = kT0) {
+  IdempotencyRecord r;
+  r.username = username;
+  r.key = key;
+  r.request_hash = Hash('r');
+  r.status = 201;
+  r.response_body = R"({"case_id":101,"note":"已受理 𠀀"})";
+  r.created_at = created_at;
+  return r;
+}
+
+void ExpectSameIdempotency(const IdempotencyRecord& want, const IdempotencyRecord& got) {
+  EXPECT_EQ(want.username, got.username);
+  EXPECT_EQ(want.key, got.key);
+  EXPECT_EQ(want.request_hash, got.request_hash) << want.key;
+  EXPECT_EQ(want.status, got.status) << want.key;
+  EXPECT_EQ(want.response_body, got.response_body) << want.key;
+  EXPECT_EQ(want.created_at, got.created_at) << want.key;
+}
+
 void ExpectSameOrgUnit(const OrgUnitRecord& want, const OrgUnitRecord& got) {
   EXPECT_EQ(want.id, got.id);
   EXPECT_EQ(want.name, got.name) << want.id;
@@ -910,6 +931,43 @@ TEST_P(InboxTest, Filters) {
   EXPECT_EQ(Ids(combined, 2), (std::vector<TaskId>{11}));
 }
 
+TEST_P(InboxTest, FilterByOrgUnitKeepsOnlyTasksRoutedThere) {
+  InboxQuery street = Query();
+  street.org_unit_id = "640202001";
+  EXPECT_EQ(Ids(street, 3), (std::vector<TaskId>{11, 12, 13}));
+
+  InboxQuery district = Query();
+  district.org_unit_id = "640202";
+  EXPECT_EQ(Ids(district, 1), (std::vector<TaskId>{17}));
+
+  // A unit where the caller holds no role: nothing, though tasks are routed there.
+  InboxQuery elsewhere = Query();
+  elsewhere.org_unit_id = "640205";
+  EXPECT_TRUE(Ids(elsewhere, 0).empty());
+  // A unit that is only a prefix of the caller's: no match either.
+  InboxQuery prefix = Query();
+  prefix.org_unit_id = "6402020";
+  EXPECT_TRUE(Ids(prefix, 0).empty());
+
+  // With mine_only the unit narrows the caller's claimed tasks, wherever they are routed.
+  InboxQuery mine = Query();
+  mine.mine_only = true;
+  mine.org_unit_id = "640205";
+  EXPECT_EQ(Ids(mine, 1), (std::vector<TaskId>{18}));
+  mine.org_unit_id = "640202001";
+  EXPECT_EQ(Ids(mine, 1), (std::vector<TaskId>{12}));
+
+  // Combined with the other filters and the keyset.
+  InboxQuery combined = Query();
+  combined.org_unit_id = "640202001";
+  combined.queue_only = true;
+  combined.limit = 1;
+  EXPECT_EQ(Ids(combined, 2), (std::vector<TaskId>{11}));
+  combined.after_due = kT0 + 100;
+  combined.after_id = 11;
+  EXPECT_EQ(Ids(combined, 2), (std::vector<TaskId>{13}));
+}
+
 TEST_P(StoreContractTest, ListCasesByOrgScopeAndFilters) {
   CaseRecord a = MakeCase(801, Hash('e'));  // village under street under district D
   a.applicant_name = "王𠀀芳";
@@ -1032,6 +1090,267 @@ TEST_P(StoreContractTest, ForEachCaseHeadVisitsCasesInIdOrderAndStopsEarly) {
     return seen.size() < 2;
   }));
   EXPECT_EQ(seen, (std::vector<CaseId>{1001, 1002}));
+}
+
+// --- idempotency keys ----------------------------------------------------------------------
+
+TEST_P(StoreContractTest, IdempotencyRecordRoundTripsFieldByField) {
+  IdempotencyRecord first = MakeIdempotency("zhang.san", "7f3c9a2e-key-1");
+  // The largest values the schema takes: a 64-character user name, a 128-character key, a
+  // SHA-256 hex hash and a response body well past 64 KiB.
+  IdempotencyRecord big = MakeIdempotency(std::string(64, 'u'), std::string(128, 'k'), kT0 + 1);
+  big.request_hash = Hash('f');
+  big.status = 409;
+  big.response_body.clear();
+  while (big.response_body.size() < 200 * 1024) big.response_body += "入户核查记录 𠀀 ";
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    auto none = (*txn)->FindIdempotency(first.username, first.key);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_FALSE(none->has_value());
+    ASSERT_OK((*txn)->SaveIdempotency(first));
+    ASSERT_OK((*txn)->SaveIdempotency(big));
+    // The transaction reads its own writes.
+    auto own = (*txn)->FindIdempotency(first.username, first.key);
+    ASSERT_TRUE(own.ok() && own->has_value()) << own.status().ToString();
+    ExpectSameIdempotency(first, **own);
+    ASSERT_OK((*txn)->Commit());
+  }
+
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  for (const IdempotencyRecord* want : {&first, &big}) {
+    auto got = (*txn)->FindIdempotency(want->username, want->key);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_TRUE(got->has_value()) << want->key;
+    ExpectSameIdempotency(*want, **got);
+  }
+  // A key belongs to its user, and keys compare exactly.
+  for (const auto& [user, key] : std::vector<std::pair<std::string, std::string>>{
+           {"li.si", first.key}, {"zhang.san", "7f3c9a2e-KEY-1"}, {"zhang.san", "7f3c9a2e-key"}}) {
+    auto got = (*txn)->FindIdempotency(user, key);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_FALSE(got->has_value()) << user << " / " << key;
+  }
+}
+
+TEST_P(StoreContractTest, DuplicateIdempotencyKeyIsAlreadyExistsAndTheTransactionGoesOn) {
+  const IdempotencyRecord first = MakeIdempotency("zhang.san", "key-1");
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->SaveIdempotency(first));
+    // Twice in one transaction.
+    EXPECT_CODE((*txn)->SaveIdempotency(first), ErrorCode::kAlreadyExists);
+    ASSERT_OK((*txn)->Commit());
+  }
+
+  IdempotencyRecord again = first;
+  again.request_hash = Hash('s');
+  again.status = 200;
+  again.response_body = "{}";
+  again.created_at = kT0 + kHour;
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    EXPECT_CODE((*txn)->SaveIdempotency(again), ErrorCode::kAlreadyExists);
+    // The refusal ends nothing: the same transaction writes and commits.
+    ASSERT_OK((*txn)->SaveIdempotency(MakeIdempotency("li.si", "key-1")));
+    ASSERT_OK((*txn)->SaveIdempotency(MakeIdempotency("zhang.san", "key-2")));
+    ASSERT_OK((*txn)->Apply(Discover(MakeCase(1501, Hash('q')))));
+    ASSERT_OK((*txn)->Commit());
+  }
+
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  auto kept = (*txn)->FindIdempotency("zhang.san", "key-1");
+  ASSERT_TRUE(kept.ok() && kept->has_value()) << kept.status().ToString();
+  ExpectSameIdempotency(first, **kept);  // the first answer stays
+  for (const auto& [user, key] : std::vector<std::pair<std::string, std::string>>{
+           {"li.si", "key-1"}, {"zhang.san", "key-2"}}) {
+    auto got = (*txn)->FindIdempotency(user, key);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_TRUE(got->has_value()) << user << " / " << key;
+  }
+  auto c = store_->GetCase(1501);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->has_value());
+}
+
+TEST_P(StoreContractTest, IdempotencyRecordRolledBackWithItsTransactionIsGone) {
+  const IdempotencyRecord rec = MakeIdempotency("zhang.san", "key-rolled-back");
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->Apply(Discover(MakeCase(1601, Hash('r')))));
+    ASSERT_OK((*txn)->SaveIdempotency(rec));
+    // No Commit.
+  }
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    auto got = (*txn)->FindIdempotency(rec.username, rec.key);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_FALSE(got->has_value());
+
+    // Undone with its command's savepoint (group commit), while the command before it stays.
+    const IdempotencyRecord kept = MakeIdempotency("zhang.san", "key-kept");
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->SaveIdempotency(kept));
+    ASSERT_OK((*txn)->ReleaseSavepoint());
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->SaveIdempotency(rec));
+    ASSERT_OK((*txn)->RollbackToSavepoint());
+    got = (*txn)->FindIdempotency(rec.username, rec.key);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_FALSE(got->has_value()) << "rolled back to the savepoint";
+    ASSERT_OK((*txn)->Commit());
+  }
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  auto got = (*txn)->FindIdempotency(rec.username, rec.key);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_FALSE(got->has_value());
+  got = (*txn)->FindIdempotency("zhang.san", "key-kept");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->has_value());
+  // The key is free again.
+  EXPECT_OK((*txn)->SaveIdempotency(rec));
+  EXPECT_OK((*txn)->Commit());
+  auto c = store_->GetCase(1601);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->has_value());
+}
+
+TEST_P(StoreContractTest, PurgeIdempotencyRemovesRecordsCreatedBeforeTheCutOff) {
+  const Micros cutoff = kT0 - kMicrosPerDay;
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    // Many old ones (more than any sensible batch), and some at and after the cut-off.
+    for (int i = 0; i < 2500; ++i) {
+      ASSERT_OK((*txn)->SaveIdempotency(MakeIdempotency("user" + std::to_string(i % 7),
+                                                        "old-" + std::to_string(i),
+                                                        cutoff - 1 - i * kMicrosPerSecond)));
+    }
+    ASSERT_OK((*txn)->SaveIdempotency(MakeIdempotency("zhang.san", "just-before", cutoff - 1)));
+    ASSERT_OK((*txn)->SaveIdempotency(MakeIdempotency("zhang.san", "at-cutoff", cutoff)));
+    ASSERT_OK((*txn)->SaveIdempotency(MakeIdempotency("zhang.san", "fresh", kT0)));
+    ASSERT_OK((*txn)->Commit());
+  }
+  auto purged = store_->PurgeIdempotency(cutoff);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(*purged, 2501);
+
+  auto present = [&](const std::string& user, const std::string& key) {
+    auto txn = store_->BeginWrite();
+    EXPECT_TRUE(txn.ok()) << txn.status().ToString();
+    if (!txn.ok()) return false;
+    auto got = (*txn)->FindIdempotency(user, key);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() && got->has_value();
+  };
+  EXPECT_FALSE(present("zhang.san", "just-before"));
+  EXPECT_FALSE(present("user0", "old-0"));
+  EXPECT_FALSE(present("user3", "old-2499"));
+  EXPECT_TRUE(present("zhang.san", "at-cutoff")) << "created at the cut-off is not before it";
+  EXPECT_TRUE(present("zhang.san", "fresh"));
+
+  purged = store_->PurgeIdempotency(cutoff);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(*purged, 0);
+  purged = store_->PurgeIdempotency(kT0 + 1);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(*purged, 2);
+  EXPECT_FALSE(present("zhang.san", "fresh"));
+}
+
+TEST_P(StoreContractTest, ConcurrentRetryWithTheSameKeySeesTheFirstAnswer) {
+  const IdempotencyRecord rec = MakeIdempotency("zhang.san", "key-race");
+  auto first = store_->BeginWrite();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_OK((*first)->SaveIdempotency(rec));
+
+  // The retry starts while the first request has not committed yet.
+  std::atomic<bool> retry_started{false};
+  Result<std::optional<IdempotencyRecord>> seen = Internal("did not run");
+  std::thread retry([&] {
+    retry_started = true;
+    auto txn = store_->BeginWrite();  // SQLite: waits here for the writer
+    if (!txn.ok()) {
+      seen = txn.status();
+      return;
+    }
+    seen = (*txn)->FindIdempotency(rec.username, rec.key);  // MariaDB: waits here
+  });
+  while (!retry_started) std::this_thread::yield();
+  if (IsMariaDb()) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    bool waits = SomeoneWaitsForALock();
+    while (!waits && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));  // INNODB_TRX refresh
+      waits = SomeoneWaitsForALock();
+    }
+    EXPECT_TRUE(waits) << "the retry should wait for the first request's key";
+  }
+  const Status committed = (*first)->Commit();
+  retry.join();
+  ASSERT_OK(committed);
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  ASSERT_TRUE(seen->has_value()) << "the retry must see the first answer, not act again";
+  ExpectSameIdempotency(rec, **seen);
+}
+
+// --- task counts ---------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, CountActiveTasksCountsOpenAndClaimedAndOverdueBeforeNow) {
+  auto counts = [&](Micros now) {
+    auto got = store_->CountActiveTasks(now);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? std::make_pair(got->active, got->overdue)
+                    : std::make_pair(std::int64_t{-1}, std::int64_t{-1});
+  };
+  using Counts = std::pair<std::int64_t, std::int64_t>;
+  EXPECT_EQ(counts(kT0), (Counts{0, 0}));
+
+  const std::string street = "640202001";
+  TaskRecord open_overdue = MakeTask(1701, 1701, street, "street_reviewer", kT0 - 1);
+  TaskRecord open_due_now = MakeTask(1702, 1701, street, "street_reviewer", kT0);
+  TaskRecord claimed_overdue =
+      MakeTask(1703, 1701, street, "street_reviewer", kT0 - kHour, TaskState::kClaimed);
+  claimed_overdue.claimed_by = "zhang.san";
+  TaskRecord claimed_later =
+      MakeTask(1704, 1702, "640202", "approver", kT0 + kHour, TaskState::kClaimed);
+  claimed_later.claimed_by = "li.si";
+  TaskRecord done = MakeTask(1705, 1702, street, "street_reviewer", kT0 - kHour, TaskState::kDone);
+  TaskRecord cancelled =
+      MakeTask(1706, 1702, street, "street_reviewer", kT0 - kHour, TaskState::kCancelled);
+  const CaseRecord a = MakeCase(1701, Hash('s'));
+  ASSERT_OK(ApplyAndCommit(Discover(a, {open_overdue, open_due_now, claimed_overdue})));
+  ASSERT_OK(ApplyAndCommit(Discover(MakeCase(1702, Hash('t')), {claimed_later, done, cancelled})));
+
+  // Done and cancelled tasks never count; due exactly now is not overdue yet.
+  EXPECT_EQ(counts(kT0), (Counts{4, 2}));
+  EXPECT_EQ(counts(kT0 + 1), (Counts{4, 3}));
+  EXPECT_EQ(counts(kT0 - kHour), (Counts{4, 0}));
+  EXPECT_EQ(counts(kT0 + kHour + 1), (Counts{4, 4}));
+
+  // Closing a task takes it out of both counts.
+  CommandEffects close = NextCommand(a, "complete_task");
+  TaskRecord closed = open_overdue;
+  closed.state = TaskState::kDone;
+  closed.completed_at = kT0;
+  close.update_tasks = {{closed, TaskState::kOpen}};
+  ASSERT_OK(ApplyAndCommit(close));
+  EXPECT_EQ(counts(kT0), (Counts{3, 1}));
+
+  // Uncommitted work is not counted.
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  ASSERT_OK((*txn)->Apply(Discover(MakeCase(1703, Hash('u')),
+                                   {MakeTask(1707, 1703, street, "street_reviewer", kT0 - 1)})));
+  EXPECT_EQ(counts(kT0), (Counts{3, 1}));
 }
 
 // --- two writers -------------------------------------------------------------------------

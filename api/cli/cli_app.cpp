@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/cli/args.hpp"
+#include "api/cli/serve_command.hpp"
 #include "api/runtime/demo_data.hpp"
 #include "api/runtime/runtime.hpp"
 #include "engine/access/access_policy.hpp"
@@ -25,6 +26,11 @@ Usage: jiuzhu [--db URL] [--workflows DIR] [--migrations DIR] [--secret-file F] 
   --db URL   sqlite:PATH (default sqlite:var/jiuzhu.db) or mysql://user:pass@host:port/db
 
 Commands:
+  serve [--demo] [--listen HOST:PORT] [--workers N] [--jwt-secret-file F | --jwt-algorithm RS256
+        --jwt-private-key F --jwt-public-key F] [--log-level L] [--web DIR]
+                                            the HTTP API (and web app); --demo loads demo data
+                                            into an empty database. Env: JIUZHU_DB, JIUZHU_LISTEN,
+                                            JIUZHU_JWT_SECRET, JIUZHU_WORKERS, JIUZHU_LOG_LEVEL
   migrate                                   apply database migrations
   demo [--cases N] [--seed S]               load the demo org tree, people and N cases (default 300)
   org load --units F --users F              load an org tree and its people from JSON
@@ -47,7 +53,7 @@ Commands:
 Every case command also takes --version V (refuse if the case moved on) and --comment TEXT.
 )";
 
-const std::set<std::string> kFlags = {"mine", "queue", "overdue", "json", "unsigned", "help"};
+const std::set<std::string> kFlags = {"mine", "queue", "overdue", "json", "unsigned", "help", "demo"};
 const std::set<std::string> kGlobal = {"db", "workflows", "migrations", "secret-file", "help"};
 
 std::set<std::string> With(std::set<std::string> s) {
@@ -576,6 +582,10 @@ int RunCli(const std::vector<std::string>& argv) {
   const std::string& cmd = args->positional()[0];
   try {
     if (cmd == "migrate") return CmdMigrate(*args);
+    if (cmd == "serve") {
+      if (Status s = args->OnlyKnown(With(ServeOptions())); !s.ok()) return Fail(s);
+      return CmdServe(*args);
+    }
     if (cmd == "demo") return CmdDemo(*args);
     if (cmd == "org") {
       if (args->positional().size() < 2 || args->positional()[1] != "load") {

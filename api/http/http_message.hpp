@@ -19,6 +19,9 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;
   std::string request_id;  // assigned by the server, echoed as X-Request-Id
+  // Filled in by the API while handling, for the access log and metrics.
+  std::string route_name;  // e.g. "cases.approve"; "unmatched" when no route fits
+  std::string username;    // the authenticated caller, empty if none
 
   // Header value or empty.
   std::string Header(const std::string& lower_name) const {

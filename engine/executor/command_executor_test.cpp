@@ -58,6 +58,12 @@ class FakeStore final : public CaseStore {
     Result<std::vector<ReferralRecord>> ListReferrals(CaseId) override {
       return std::vector<ReferralRecord>();
     }
+    // Not used by the executor: no key is ever stored.
+    Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string&,
+                                                             const std::string&) override {
+      return std::optional<IdempotencyRecord>();
+    }
+    Status SaveIdempotency(const IdempotencyRecord&) override { return Status::Ok(); }
 
     Status Apply(const CommandEffects& effects) override {
       EXPECT_EQ(std::this_thread::get_id(), owner_) << "a StoreTxn belongs to one thread";
@@ -165,6 +171,8 @@ class FakeStore final : public CaseStore {
     return Unused();
   }
   Result<std::int64_t> CountCases() override { return Unused(); }
+  Result<TaskCounts> CountActiveTasks(Micros) override { return Unused(); }
+  Result<std::int64_t> PurgeIdempotency(Micros) override { return Unused(); }
 
  private:
   static Status Unused() { return Internal("not part of the fake"); }

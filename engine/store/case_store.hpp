@@ -52,6 +52,14 @@ class StoreTxn {
   virtual Status RollbackToSavepoint() = 0;
   virtual Status ReleaseSavepoint() = 0;
   virtual Status Commit() = 0;
+
+  // Idempotency keys (HTTP Idempotency-Key): the stored answer to the first
+  // request with this (username, key), if any. Read and written inside the
+  // command's transaction so a retried request can never act twice.
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& username,
+                                                                   const std::string& key) = 0;
+  // kAlreadyExists if the (username, key) pair is already stored.
+  virtual Status SaveIdempotency(const IdempotencyRecord& record) = 0;
 };
 
 struct InboxQuery {
@@ -61,6 +69,7 @@ struct InboxQuery {
   bool queue_only = false;               // only unclaimed tasks
   std::string programme;                 // filter, empty = any
   std::string kind;                      // filter, empty = any
+  std::string org_unit_id;               // filter: tasks routed to this unit, empty = any
   std::optional<bool> overdue;           // filter relative to `now`
   Micros now = 0;
   Micros due_before = 0;                 // 0 = no filter
@@ -119,6 +128,16 @@ class CaseStore {
   virtual Status ForEachCaseHead(
       const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) = 0;
   virtual Result<std::int64_t> CountCases() = 0;
+
+  struct TaskCounts {
+    std::int64_t active = 0;   // open or claimed
+    std::int64_t overdue = 0;  // active with due_at < now
+  };
+  virtual Result<TaskCounts> CountActiveTasks(Micros now) = 0;
+
+  // Removes idempotency records created before `before` (they answer retries
+  // for a day); returns how many went.
+  virtual Result<std::int64_t> PurgeIdempotency(Micros before) = 0;
 };
 
 }  // namespace jiuzhu

@@ -109,6 +109,16 @@ struct AuditEventRecord {
   std::string hash;        // hex SHA-256 over the canonical encoding
 };
 
+// The first answer to an HTTP command sent with an Idempotency-Key.
+struct IdempotencyRecord {
+  std::string username;
+  std::string key;           // as sent by the client (at most 128 characters)
+  std::string request_hash;  // SHA-256 of method, path and body: a reused key with another request is refused
+  int status = 0;            // HTTP status of the first answer
+  std::string response_body;
+  Micros created_at = 0;
+};
+
 // Everything one command changes, written in one transaction by
 // StoreTxn::Apply. The engine computes it; the store only writes it.
 struct CommandEffects {

@@ -244,6 +244,13 @@ class PrivateMariaDb {
       tried_ = true;
       const char* shared = std::getenv("JIUZHU_MARIADB_URL");
       start_status_ = shared != nullptr && *shared != '\0' ? UseShared(shared) : Start();
+      if (!start_status_.ok() && !dir_.empty()) {
+        const bool keep = EnvIsOne("JIUZHU_KEEP_MARIADB");
+        start_status_ =
+            Unavailable(start_status_.message() + "\n(" + dir_ +
+                        (keep ? " kept" : " removed; JIUZHU_KEEP_MARIADB=1 keeps it") + ")");
+        Stop();
+      }
       if (!start_status_.ok()) {
         std::fprintf(stderr, "\n*** no MariaDB server for the tests: %s\n",
                      start_status_.message().c_str());
@@ -330,10 +337,7 @@ class PrivateMariaDb {
     Result<std::string> setup =
         AdminSqlUnlocked("CREATE USER '" + user_ + "'@'127.0.0.1' IDENTIFIED BY '" + password_ +
                          "'; GRANT ALL PRIVILEGES ON *.* TO '" + user_ + "'@'127.0.0.1';");
-    if (!setup.ok()) {
-      Stop();
-      return setup.status();
-    }
+    if (!setup.ok()) return setup.status();
     std::atexit([] { Instance().Stop(); });
     return Status::Ok();
   }
@@ -350,7 +354,11 @@ class PrivateMariaDb {
         << "socket=" << dir_ << "/mariadbd.sock\n"
         << "port=" << port_ << "\n"
         << "bind-address=127.0.0.1\n"
-        << "pid-file=" << dir_ << "/mariadbd.pid\n"
+        << "pid-file=" << dir_
+        << "/mariadbd.pid\n"
+        // Its own temporary files too: servers of other test processes (perhaps in other PID
+        // namespaces, where temporary-table names collide) share /tmp.
+        << "tmpdir=" << dir_ << "/tmp\n"
         << "log-error=" << dir_ << "/mariadbd.err\n"
         << "skip-name-resolve\n"
         << "character-set-server=utf8mb4\n"
@@ -362,6 +370,9 @@ class PrivateMariaDb {
         << "max_connections=200\n";
     out.close();
     if (!out) return Unavailable("cannot write " + cnf_);
+    std::error_code mkdir_error;
+    fs::create_directories(dir_ + "/tmp", mkdir_error);
+    if (mkdir_error) return Unavailable("cannot create " + dir_ + "/tmp");
     if (run_as_.drop) {
       std::error_code ec;
       for (const auto& entry : fs::recursive_directory_iterator(dir_, ec)) {
@@ -400,9 +411,9 @@ class PrivateMariaDb {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    Stop();
-    return Unavailable("mariadbd did not accept connections within 60 s; see " + dir_ +
-                       "/mariadbd.err");
+    StopServer();
+    return Unavailable("mariadbd did not accept connections within 60 s.\n" + dir_ +
+                       "/mariadbd.err:\n" + Tail(dir_ + "/mariadbd.err"));
   }
 
   // As root over the private server's socket, or as the shared server's user; the password
@@ -416,7 +427,17 @@ class PrivateMariaDb {
     return RunCapture(argv, nullptr, std::move(env));
   }
 
+  // Stops the server and removes its folder (unless JIUZHU_KEEP_MARIADB=1).
   void Stop() {
+    StopServer();
+    if (!dir_.empty() && !EnvIsOne("JIUZHU_KEEP_MARIADB")) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+
+  // SIGTERM, then waits for the server to finish its shutdown.
+  void StopServer() {
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       const auto deadline = std::chrono::steady_clock::now() + kStopTimeout;
@@ -431,10 +452,6 @@ class PrivateMariaDb {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       pid_ = -1;
-    }
-    if (!dir_.empty() && !EnvIsOne("JIUZHU_KEEP_MARIADB")) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
     }
   }
 

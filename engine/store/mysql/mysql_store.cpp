@@ -503,7 +503,12 @@ Result<std::vector<AuditEventRecord>> MysqlStore::ListAuditEvents(CaseId id) {
 Result<TaskPage> MysqlStore::ListInbox(const InboxQuery& q) {
   TaskPage page;
   std::set<std::pair<std::string, std::string>> queues;  // (org unit, role)
-  for (const RoleBindingRecord& r : q.roles) queues.emplace(r.org_unit_id, r.role);
+  for (const RoleBindingRecord& r : q.roles) {
+    // With a unit filter only the caller's queues at that unit can match.
+    if (q.org_unit_id.empty() || r.org_unit_id == q.org_unit_id) {
+      queues.emplace(r.org_unit_id, r.role);
+    }
+  }
   if (queues.empty() && !q.mine_only) return page;
 
   // Each queue is one equality prefix (org_unit_id, role, state) of tasks_queue, "mine" one
@@ -534,6 +539,10 @@ Result<TaskPage> MysqlStore::ListInbox(const InboxQuery& q) {
   if (!q.kind.empty()) {
     where += " AND kind = ?";
     params.emplace_back(q.kind);
+  }
+  if (!q.org_unit_id.empty()) {
+    where += " AND org_unit_id = ?";
+    params.emplace_back(q.org_unit_id);
   }
   if (q.overdue) {
     where += *q.overdue ? " AND due_at < ?" : " AND due_at >= ?";
@@ -617,6 +626,41 @@ Result<std::int64_t> MysqlStore::CountCases() {
     if (!rs->next()) return Internal("CountCases: COUNT(*) returned no row");
     return static_cast<std::int64_t>(rs->getInt64(1));
   });
+}
+
+Result<CaseStore::TaskCounts> MysqlStore::CountActiveTasks(Micros now) {
+  return WithConnection(*pool_, "CountActiveTasks", [&](Connection& c) -> Result<TaskCounts> {
+    sql::PreparedStatement& ps = c.Prepared(
+        "SELECT COUNT(*), COALESCE(SUM(due_at < ?), 0) FROM tasks WHERE state IN (?, ?)");
+    Binder(ps)
+        .Int(now)
+        .Str(TaskStateName(TaskState::kOpen))
+        .Str(TaskStateName(TaskState::kClaimed));
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    TaskCounts counts;
+    if (rs->next()) {
+      counts.active = rs->getInt64(1);
+      counts.overdue = rs->getInt64(2);
+    }
+    return counts;
+  });
+}
+
+Result<std::int64_t> MysqlStore::PurgeIdempotency(Micros before) {
+  constexpr int kBatch = 1000;
+  std::int64_t purged = 0;
+  for (;;) {
+    Result<int> deleted =
+        WithConnection(*pool_, "PurgeIdempotency", [&](Connection& c) -> Result<int> {
+          sql::PreparedStatement& ps =
+              c.Prepared("DELETE FROM idempotency_keys WHERE created_at < ? LIMIT ?");
+          Binder(ps).Int(before).Int(kBatch);
+          return ps.executeUpdate();
+        });
+    if (!deleted.ok()) return deleted.status();
+    purged += *deleted;
+    if (*deleted < kBatch) return purged;
+  }
 }
 
 }  // namespace jiuzhu

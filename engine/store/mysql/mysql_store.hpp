@@ -100,6 +100,9 @@ class MysqlStore final : public CaseStore {
   Status ForEachCaseHead(
       const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) override;
   Result<std::int64_t> CountCases() override;
+  Result<TaskCounts> CountActiveTasks(Micros now) override;
+  // Deletes in batches of 1000 rows, each its own transaction.
+  Result<std::int64_t> PurgeIdempotency(Micros before) override;
 
  private:
   explicit MysqlStore(std::unique_ptr<mysql::ConnectionPool> pool);

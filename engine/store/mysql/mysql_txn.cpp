@@ -18,6 +18,13 @@ const std::string kLockTask =
 const std::string kLockReferrals = std::string("SELECT ") + kReferralColumns +
                                    " FROM referrals WHERE case_id = ? ORDER BY id FOR UPDATE";
 
+const std::string kFindIdempotency =
+    "SELECT username, idem_key, request_hash, status, response_body, created_at "
+    "FROM idempotency_keys WHERE username = ? AND idem_key = ? FOR UPDATE";
+const std::string kSaveIdempotency =
+    "INSERT INTO idempotency_keys (username, idem_key, request_hash, status, response_body, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?)";
+
 const std::string kInsertCase = InsertWithIdSql("cases", kCaseValueColumns);
 const std::string kUpdateCase = UpdateSql("cases", kCaseValueColumns, "id = ? AND version = ?");
 const std::string kInsertTask = InsertWithIdSql("tasks", kTaskValueColumns);
@@ -242,6 +249,46 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
                     " was written by another command; reload and retry");
   }
   return Status::Ok();
+}
+
+Result<std::optional<IdempotencyRecord>> MysqlTxn::FindIdempotency(const std::string& username,
+                                                                   const std::string& key) {
+  return Run("FindIdempotency", [&]() -> Result<std::optional<IdempotencyRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kFindIdempotency);
+    Binder(ps).Str(username).Str(key);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    if (!rs->next()) return std::optional<IdempotencyRecord>();
+    RowReader r(*rs);
+    IdempotencyRecord rec;
+    rec.username = r.Str();
+    rec.key = r.Str();
+    rec.request_hash = r.Str();
+    rec.status = static_cast<int>(r.Int());
+    rec.response_body = r.Str();
+    rec.created_at = r.Int();
+    return std::optional<IdempotencyRecord>(std::move(rec));
+  });
+}
+
+Status MysqlTxn::SaveIdempotency(const IdempotencyRecord& record) {
+  return Run("SaveIdempotency", [&]() -> Status {
+    sql::PreparedStatement& ps = lease_->Prepared(kSaveIdempotency);
+    Binder(ps)
+        .Str(record.username)
+        .Str(record.key)
+        .Str(record.request_hash)
+        .Int(record.status)
+        .Str(record.response_body)
+        .Int(record.created_at);
+    try {
+      ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return AlreadyExists("idempotency key '" + record.key + "' of " + record.username +
+                           " is already stored");
+    }
+    return Status::Ok();
+  });
 }
 
 Status MysqlTxn::Savepoint() {

@@ -48,6 +48,16 @@ class MysqlTxn final : public StoreTxn {
   // Statements before the failing one stay written: roll back (to the savepoint).
   Status Apply(const CommandEffects& effects) override;
 
+  // A locking read (FOR UPDATE): when another transaction has saved the same (username, key)
+  // and not yet committed, this waits for it and then returns its record (or nothing, if it
+  // rolled back). Under READ COMMITTED a missing row is not locked: two first requests with
+  // one key both find nothing, and the later SaveIdempotency is refused by the primary key.
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& username,
+                                                           const std::string& key) override;
+  // kAlreadyExists if the pair is stored; kInvalidArgument if a value does not fit its
+  // column. The transaction stays usable after either.
+  Status SaveIdempotency(const IdempotencyRecord& record) override;
+
   Status Savepoint() override;
   Status RollbackToSavepoint() override;
   Status ReleaseSavepoint() override;

@@ -333,6 +333,41 @@ Result<std::optional<CaseRecord>> SelectCase(Conn& c, CaseId id) {
   return std::optional<CaseRecord>(std::move(rows[0]));
 }
 
+Result<std::optional<IdempotencyRecord>> SelectIdempotency(Conn& c, const std::string& username,
+                                                           const std::string& key) {
+  Stmt st(c,
+          "SELECT username, idem_key, request_hash, status, response_body, created_at "
+          "FROM idempotency_keys WHERE username=? AND idem_key=?");
+  st.Bind(1, username).Bind(2, key);
+  JZ_ASSIGN_OR_RETURN(auto rows,
+                      Collect<IdempotencyRecord>(st, "find idempotency key", [](const Stmt& s) {
+                        IdempotencyRecord r;
+                        r.username = s.Text(0);
+                        r.key = s.Text(1);
+                        r.request_hash = s.Text(2);
+                        r.status = static_cast<int>(s.Int(3));
+                        r.response_body = s.Text(4);
+                        r.created_at = s.Int(5);
+                        return r;
+                      }));
+  if (rows.empty()) return std::optional<IdempotencyRecord>();
+  return std::optional<IdempotencyRecord>(std::move(rows[0]));
+}
+
+Status InsertIdempotency(Conn& c, const IdempotencyRecord& r) {
+  Stmt st(c,
+          "INSERT INTO idempotency_keys (username, idem_key, request_hash, status, "
+          "response_body, created_at) VALUES (?,?,?,?,?,?)");
+  st.Bind(1, r.username).Bind(2, r.key).Bind(3, r.request_hash);
+  st.Bind(4, static_cast<std::int64_t>(r.status)).Bind(5, r.response_body).Bind(6, r.created_at);
+  Status s = st.Run("save idempotency key");
+  if (s.code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("idempotency key '" + r.key + "' of " + r.username +
+                         " is already stored");
+  }
+  return s;
+}
+
 }  // namespace
 
 // A pooled connection; returns itself to the pool when destroyed.
@@ -414,6 +449,14 @@ class SqliteTxn final : public StoreTxn {
     Status s = Exec(c(), "COMMIT", "commit");
     if (s.ok()) done_ = true;
     return s;
+  }
+
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& username,
+                                                           const std::string& key) override {
+    return SelectIdempotency(c(), username, key);
+  }
+  Status SaveIdempotency(const IdempotencyRecord& record) override {
+    return InsertIdempotency(c(), record);
   }
 
  private:
@@ -743,14 +786,19 @@ Result<std::vector<AuditEventRecord>> SqliteStore::ListAuditEvents(CaseId id) {
 
 Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
   TaskPage page;
-  if (q.roles.empty() && !q.mine_only) return page;
+  // With a unit filter only the caller's queues at that unit can match.
+  std::vector<RoleBindingRecord> queues;
+  for (const auto& rb : q.roles) {
+    if (q.org_unit_id.empty() || rb.org_unit_id == q.org_unit_id) queues.push_back(rb);
+  }
+  if (queues.empty() && !q.mine_only) return page;
   // Each (unit, role) queue is an index range of tasks_queue; the OR of
   // ranges is merged by SQLite's multi-index OR optimisation.
   std::string where = "state IN ('open','claimed') AND (";
   if (q.mine_only) {
     where += "claimed_by = ?";
   } else {
-    for (size_t i = 0; i < q.roles.size(); ++i) {
+    for (size_t i = 0; i < queues.size(); ++i) {
       where += i ? " OR " : "";
       where += "(org_unit_id = ? AND role = ?)";
     }
@@ -759,6 +807,7 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
   if (q.queue_only) where += " AND claimed_by = ''";
   if (!q.programme.empty()) where += " AND programme = ?";
   if (!q.kind.empty()) where += " AND kind = ?";
+  if (!q.org_unit_id.empty()) where += " AND org_unit_id = ?";
   if (q.overdue) where += *q.overdue ? " AND due_at < ?" : " AND due_at >= ?";
   if (q.due_before) where += " AND due_at < ?";
   auto bind_where = [&](Stmt& st) {
@@ -766,10 +815,11 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
     if (q.mine_only) {
       st.Bind(i++, q.username);
     } else {
-      for (const auto& rb : q.roles) st.Bind(i++, rb.org_unit_id).Bind(i++, rb.role);
+      for (const auto& rb : queues) st.Bind(i++, rb.org_unit_id).Bind(i++, rb.role);
     }
     if (!q.programme.empty()) st.Bind(i++, q.programme);
     if (!q.kind.empty()) st.Bind(i++, q.kind);
+    if (!q.org_unit_id.empty()) st.Bind(i++, q.org_unit_id);
     if (q.overdue) st.Bind(i++, q.now);
     if (q.due_before) st.Bind(i++, q.due_before);
     return i;
@@ -812,6 +862,41 @@ Result<std::int64_t> SqliteStore::CountCases() {
   JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(st, "count cases",
                                                     [](const Stmt& s) { return s.Int(0); }));
   return n.empty() ? std::int64_t{0} : n[0];
+}
+
+Result<CaseStore::TaskCounts> SqliteStore::CountActiveTasks(Micros now) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  // Two ranges of tasks_state_due, counted from the index alone; one statement
+  // reads one snapshot, so overdue never exceeds active.
+  Stmt st(lease.conn(),
+          "SELECT (SELECT count(*) FROM tasks WHERE state IN ('open','claimed')), "
+          "(SELECT count(*) FROM tasks WHERE state IN ('open','claimed') AND due_at < ?)");
+  st.Bind(1, now);
+  JZ_ASSIGN_OR_RETURN(auto rows, Collect<TaskCounts>(st, "count active tasks", [](const Stmt& s) {
+                        TaskCounts n;
+                        n.active = s.Int(0);
+                        n.overdue = s.Int(1);
+                        return n;
+                      }));
+  return rows.empty() ? TaskCounts{} : rows[0];
+}
+
+Result<std::int64_t> SqliteStore::PurgeIdempotency(Micros before) {
+  // In batches, each its own short write transaction, so commands waiting for
+  // the write lock are not held up by one long delete.
+  constexpr std::int64_t kBatch = 1000;
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  std::int64_t removed = 0;
+  for (;;) {
+    Stmt st(lease.conn(),
+            "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys "
+            "WHERE created_at < ? LIMIT ?)");
+    st.Bind(1, before).Bind(2, kBatch);
+    JZ_RETURN_IF_ERROR(st.Run("purge idempotency keys"));
+    const int n = st.Changes();
+    removed += n;
+    if (n < kBatch) return removed;
+  }
 }
 
 }  // namespace jiuzhu

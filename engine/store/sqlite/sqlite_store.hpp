@@ -51,6 +51,10 @@ class SqliteStore final : public CaseStore {
   Status ForEachCaseHead(
       const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) override;
   Result<std::int64_t> CountCases() override;
+  Result<TaskCounts> CountActiveTasks(Micros now) override;
+  // Deletes in batches of 1,000 rows, each committed on its own: on an error
+  // the batches before it stay deleted.
+  Result<std::int64_t> PurgeIdempotency(Micros before) override;
 
   // A connection borrowed from the pool; returned on destruction.
   class Lease;

@@ -1,0 +1,103 @@
+// The HTTP/JSON API of Jiuzhu (/api/v1/...): authentication, then a thin
+// adapter per route — parse, authorise through the engine's access policy,
+// run the engine use case through the group-commit executor, map the result
+// to JSON or a problem document. No business rule lives here.
+//
+// Thread-safe: Handle() is called concurrently by the server's workers.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/auth/jwt_service.hpp"
+#include "api/auth/login_throttle.hpp"
+#include "api/http/http_message.hpp"
+#include "api/http/metrics.hpp"
+#include "api/http/router.hpp"
+#include "api/runtime/runtime.hpp"
+#include "engine/usecases/case_commands.hpp"
+
+namespace jiuzhu::http {
+
+struct ApiOptions {
+  std::string openapi_path;  // served at /api/openapi.yaml
+  std::string web_dir;       // static files served at / (empty: none)
+  // How long a user's roles are cached between database reads.
+  std::chrono::seconds user_cache_ttl{30};
+};
+
+// One structured log line (JSON object); the server writes it with spdlog.
+using LogSink = std::function<void(const nlohmann::json&)>;
+
+class ApiService {
+ public:
+  ApiService(Runtime& rt, const auth::JwtService& jwt, auth::LoginThrottle& throttle,
+             Metrics& metrics, ApiOptions options, LogSink log);
+
+  HttpResponse Handle(HttpRequest& req);
+  const Router& router() const { return router_; }
+
+ private:
+  struct Caller {
+    UserRecord user;
+  };
+  using Authed = std::function<HttpResponse(HttpRequest&, const PathParams&, const Caller&)>;
+  using CaseFn = std::function<Result<CommandOutcome>(const EngineContext&, StoreTxn&)>;
+
+  void AddRoutes();
+  void AddPublic(const std::string& method, const std::string& pattern, const std::string& name,
+                 Handler h);
+  void AddAuthed(const std::string& method, const std::string& pattern, const std::string& name,
+                 Authed h);
+  Result<Caller> Authenticate(const HttpRequest& req);
+  Result<UserRecord> CachedUser(const std::string& username);
+
+  // Runs a command with Idempotency-Key support; 409 answers carry the case's
+  // current state and version.
+  HttpResponse RunCommand(const HttpRequest& req, const Caller& caller, const std::string& name,
+                          CaseId case_id, CaseFn fn, int success_status = 200);
+
+  // Route handlers (api_*.cpp).
+  HttpResponse Login(HttpRequest& req);
+  HttpResponse Me(const Caller& c);
+  HttpResponse Healthz();
+  HttpResponse Readyz();
+  HttpResponse MetricsText();
+  HttpResponse OpenApi();
+  HttpResponse Programmes();
+  HttpResponse OrgUnits(const Caller& c);
+  HttpResponse ListCases(const HttpRequest& req, const Caller& c);
+  HttpResponse GetCase(const PathParams& p, const Caller& c);
+  HttpResponse DiscoverCase(const HttpRequest& req, const Caller& c);
+  HttpResponse CaseCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
+                           const std::string& command);
+  HttpResponse Inbox(const HttpRequest& req, const Caller& c);
+  HttpResponse TaskCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
+                           const std::string& command);
+  HttpResponse BulkClaim(const HttpRequest& req, const Caller& c);
+  HttpResponse StaticFile(const HttpRequest& req);
+
+  Runtime& rt_;
+  const auth::JwtService& jwt_;
+  auth::LoginThrottle& throttle_;
+  Metrics& metrics_;
+  ApiOptions options_;
+  LogSink log_;
+  Router router_;
+  std::string dummy_password_hash_;  // verified for unknown users: equal timing
+
+  std::mutex users_mu_;
+  struct CachedUserEntry {
+    UserRecord user;
+    std::chrono::steady_clock::time_point loaded;
+  };
+  std::map<std::string, CachedUserEntry> users_;  // guarded by users_mu_
+};
+
+}  // namespace jiuzhu::http
