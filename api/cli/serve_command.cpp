@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -181,7 +184,28 @@ int CmdServe(const Args& args) {
                 "  (all: jiuzhu users)   Stop with Ctrl-C.\n");
   }
   std::fflush(stdout);
+  // Housekeeping: idempotency answers are kept for 24 hours.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread housekeeping([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!cv.wait_for(lock, std::chrono::minutes(10), [&] { return stopping; })) {
+      lock.unlock();
+      auto purged = rt.store().PurgeIdempotency(SystemClock().Now() - 24 * 3600 * kMicrosPerSecond);
+      if (!purged.ok()) {
+        log({{"level", "warn"}, {"msg", "idempotency purge failed"}, {"error", purged.status().message()}});
+      }
+      lock.lock();
+    }
+  });
   server.Wait();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  housekeeping.join();
   log({{"level", "info"}, {"msg", "stopped"}});
   return 0;
 }

@@ -187,6 +187,10 @@ HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller
   if (key.size() > 128) {
     return ProblemResponse(InvalidArgument("Idempotency-Key is longer than 128 characters", "Idempotency-Key"));
   }
+  if (!key.empty() && (key.front() == ' ' || key.back() == ' ' || key.front() == '\t' || key.back() == '\t')) {
+    // MySQL collations ignore trailing spaces; refuse such keys everywhere alike.
+    return ProblemResponse(InvalidArgument("Idempotency-Key must not start or end with spaces", "Idempotency-Key"));
+  }
   const std::string request_hash = Sha256Hex(req.method + "\n" + req.path + "\n" + req.body);
   struct Answer {
     int status = 0;

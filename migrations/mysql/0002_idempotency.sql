@@ -2,7 +2,7 @@
 -- Keep in lockstep with migrations/sqlite/0002_idempotency.sql.
 -- request_hash is SHA-256 hex; idem_key is at most 128 characters as sent by the client.
 CREATE TABLE idempotency_keys (
-  username      VARCHAR(64)  NOT NULL,
+  username      VARCHAR(128)  NOT NULL,
   idem_key      VARCHAR(128) NOT NULL,
   request_hash  VARCHAR(64)  NOT NULL,
   status        INT          NOT NULL,
