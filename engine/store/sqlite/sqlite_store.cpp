@@ -565,10 +565,17 @@ Status SqliteStore::Migrate(const std::string& migrations_dir) {
     }
   }
   // SQLite DDL is transactional: all pending migrations apply together or not at all.
+  const int newest_applied = applied.empty() ? 0 : applied.back().version;
   for (const auto& f : files) {
     bool done = false;
     for (const auto& a : applied) done = done || a.version == f.version;
     if (done) continue;
+    if (f.version < newest_applied) {
+      Exec(c, "ROLLBACK", "rollback");
+      return FailedPrecondition("migration " + f.name + " is older than the applied migration " +
+                                std::to_string(newest_applied) +
+                                "; migrations only go forward (renumber the new file)");
+    }
     for (const auto& sql : SplitSqlStatements(f.sql)) {
       Status s = Exec(c, sql, ("migration " + f.name).c_str());
       if (!s.ok()) {
@@ -591,6 +598,13 @@ Status SqliteStore::Migrate(const std::string& migrations_dir) {
 
 Result<std::vector<int>> SqliteStore::AppliedMigrations() {
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  {
+    Stmt exists(lease.conn(),
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
+    JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(exists, "read schema",
+                                                      [](const Stmt& s) { return s.Int(0); }));
+    if (n.empty() || n[0] == 0) return std::vector<int>();  // never migrated
+  }
   Stmt st(lease.conn(), "SELECT version FROM schema_migrations ORDER BY version");
   return Collect<int>(st, "read schema_migrations",
                       [](const Stmt& s) { return static_cast<int>(s.Int(0)); });
@@ -748,7 +762,8 @@ Result<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseQuery& q) {
   int i = 1;
   st.Bind(i++, q.after_id);
   for (const auto& p : q.org_paths) {
-    st.Bind(i++, static_cast<std::int64_t>(p.size())).Bind(i++, p);
+    st.Bind(i, static_cast<std::int64_t>(p.size())).Bind(i + 1, p);
+    i += 2;
   }
   if (!q.programme.empty()) st.Bind(i++, q.programme);
   if (q.state) st.Bind(i++, std::string(CaseStateName(*q.state)));
@@ -815,7 +830,10 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
     if (q.mine_only) {
       st.Bind(i++, q.username);
     } else {
-      for (const auto& rb : queues) st.Bind(i++, rb.org_unit_id).Bind(i++, rb.role);
+      for (const auto& rb : queues) {
+        st.Bind(i, rb.org_unit_id).Bind(i + 1, rb.role);
+        i += 2;
+      }
     }
     if (!q.programme.empty()) st.Bind(i++, q.programme);
     if (!q.kind.empty()) st.Bind(i++, q.kind);
@@ -836,7 +854,8 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
                             " AND (due_at > ? OR (due_at = ? AND id > ?)) ORDER BY due_at, id "
                             "LIMIT ?");
   int i = bind_where(st);
-  st.Bind(i++, q.after_due).Bind(i++, q.after_due).Bind(i++, q.after_id);
+  st.Bind(i, q.after_due).Bind(i + 1, q.after_due).Bind(i + 2, q.after_id);
+  i += 3;
   st.Bind(i++, static_cast<std::int64_t>(q.limit));
   JZ_ASSIGN_OR_RETURN(page.tasks, Collect<TaskRecord>(st, "list inbox", ReadTask));
   return page;
