@@ -7,6 +7,7 @@ PKGS=(
   libboost-dev libmysqlcppconn-dev libcpp-jwt-dev nlohmann-json3-dev
   libspdlog-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libssl-dev
   mariadb-server mariadb-client
+  chromium fonts-wqy-microhei
 )
 missing=()
 for p in "${PKGS[@]}"; do

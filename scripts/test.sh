@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build -DJIUZHU_BUILD_BENCH=ON
+web/build.sh
 
 # One private MariaDB for the whole run (each test still gets its own fresh
 # database); a test binary run on its own starts a server of its own instead.

@@ -402,13 +402,14 @@ HttpResponse ApiService::TaskCommand(const HttpRequest& req, const PathParams& p
     });
   }
   if (command == "delegate") {
-    std::string to;
+    std::string to, comment;
     if (Status s = ReadField(*body, "to", &to); !s.ok()) return ProblemResponse(s);
+    if (Status s = ReadField(*body, "comment", &comment); !s.ok()) return ProblemResponse(s);
     if (to.empty()) return ProblemResponse(InvalidArgument("to: the colleague's username is required", "to"));
     auto target = rt_.store().FindUser(to);
     if (!target.ok()) return ProblemResponse(target.status());
     if (!*target) return ProblemResponse(InvalidArgument("unknown colleague " + to, "to"));
-    DelegateRequest d{c.user, *id, **target, body->value("comment", "")};
+    DelegateRequest d{c.user, *id, **target, comment};
     return RunCommand(req, c, "task_delegate", 0,
                       [d](const EngineContext& ctx, StoreTxn& txn) { return DelegateTask(ctx, txn, d); });
   }

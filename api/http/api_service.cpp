@@ -1,6 +1,8 @@
 // Routing, authentication and the shared command path of the API.
 #include "api/http/api_service.hpp"
 
+#include <algorithm>
+
 #include "api/auth/password_hasher.hpp"
 #include "api/http/problem.hpp"
 #include "api/runtime/case_json.hpp"
@@ -86,8 +88,18 @@ HttpResponse ApiService::Handle(HttpRequest& req) {
   if (match.route == nullptr) {
     req.route_name = "unmatched";
     if (match.path_known) {
-      return Problem(405, "method-not-allowed", "不支持的请求方式",
-                     "method " + req.method + " is not allowed on " + req.path);
+      HttpResponse r = Problem(405, "method-not-allowed", "不支持的请求方式",
+                               "method " + req.method + " is not allowed on " + req.path);
+      // RFC 9110 §15.5.6: a 405 must list the methods the resource supports.
+      std::vector<std::string> methods;
+      for (const auto& route : router_.routes()) {
+        if (std::find(methods.begin(), methods.end(), route.method) != methods.end()) continue;
+        if (router_.Find(route.method, req.path).route != nullptr) methods.push_back(route.method);
+      }
+      std::string allow;
+      for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
+      r.headers.emplace_back("Allow", allow);
+      return r;
     }
     if (req.method == "GET" && !options_.web_dir.empty() && req.path.rfind("/api/", 0) != 0) {
       req.route_name = "static";
@@ -139,14 +151,15 @@ HttpResponse ApiService::Login(HttpRequest& req) {
   if (body.is_discarded() || !body.is_object()) {
     return Problem(400, "malformed-json", "请求格式错误", "the body must be a JSON object");
   }
-  const std::string username = body.value("username", "");
-  const std::string password = body.value("password", "");
-  if (!body.contains("username") || !body.at("username").is_string() || username.empty()) {
-    return ProblemResponse(InvalidArgument("username is required", "username"));
-  }
-  if (!body.contains("password") || !body.at("password").is_string() || password.empty()) {
-    return ProblemResponse(InvalidArgument("password is required", "password"));
-  }
+  // Types are checked before reading: json::value() throws on a non-string.
+  auto text = [&body](const char* key) {
+    const auto it = body.find(key);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string username = text("username");
+  const std::string password = text("password");
+  if (username.empty()) return ProblemResponse(InvalidArgument("username is required", "username"));
+  if (password.empty()) return ProblemResponse(InvalidArgument("password is required", "password"));
   req.username = username;
   if (const Micros wait = throttle_.RetryAfter(username); wait > 0) {
     HttpResponse r = Problem(429, "too-many-attempts", "登录尝试过多，请稍后再试",
@@ -220,6 +233,22 @@ HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller
     outcome = std::move(out);
     return a;
   });
+  if (!answer.ok() && !key.empty()) {
+    // Concurrent retries: under READ COMMITTED (MySQL) the lookup above locks
+    // no missing row, so two requests with one key can both miss it; the
+    // loser's command then fails (nothing written) or its insert of the key
+    // collides. Once the winner has committed, its answer is the loser's too.
+    auto winner = rt_.executor().Run<std::optional<IdempotencyRecord>>(
+        [&](StoreTxn& txn) { return txn.FindIdempotency(caller.user.username, key); });
+    if (winner.ok() && *winner) {
+      if ((*winner)->request_hash != request_hash) {
+        answer = InvalidArgument("this Idempotency-Key was already used for a different request",
+                                 "Idempotency-Key");
+      } else {
+        answer = Answer{(*winner)->status, (*winner)->response_body, true};
+      }
+    }
+  }
   metrics_.CountCommand(name, answer.ok());
   if (!answer.ok()) {
     HttpResponse r = ProblemResponse(answer.status());
