@@ -138,6 +138,30 @@ bool HmacSha256Matches(const std::string& key, std::string_view signing_input,
   return ConstantTimeEquals(Base64UrlEncode(mac, len), std::string(signature_b64));
 }
 
+// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) checked with OpenSSL directly, so a
+// bad signature is named as such whatever cpp-jwt's error mapping does in
+// this build type (it differs between Debug and release builds).
+bool Rs256Matches(const std::string& public_pem, std::string_view signing_input,
+                  std::string_view signature_b64) {
+  const std::optional<std::string> sig = Base64UrlDecode(signature_b64);
+  if (!sig) return false;
+  BIO* bio = BIO_new_mem_buf(public_pem.data(), static_cast<int>(public_pem.size()));
+  if (bio == nullptr) return false;
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (key == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok = ctx != nullptr &&
+            EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig->data()), sig->size(),
+                             reinterpret_cast<const unsigned char*>(signing_input.data()),
+                             signing_input.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  ERR_clear_error();
+  return ok;
+}
+
 std::string ReasonFor(const std::error_code& ec) {
   if (ec == jwt::VerificationErrc::TokenExpired) return "token expired";
   if (ec == jwt::VerificationErrc::ImmatureSignature) return "token not yet valid";
@@ -331,6 +355,10 @@ Result<TokenClaims> JwtService::Verify(const std::string& token) const {
                                        parts->header.size() + 1 + parts->payload.size());
   if (options_.algorithm == "HS256" &&
       !HmacSha256Matches(options_.hs_secret, signing_input, parts->signature)) {
+    return Unauthenticated("bad signature");
+  }
+  if (options_.algorithm == "RS256" &&
+      !Rs256Matches(options_.rs_public_pem, signing_input, parts->signature)) {
     return Unauthenticated("bad signature");
   }
 
