@@ -384,6 +384,7 @@ struct RunResult {
   double seconds = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::int64_t transactions = 0;  // executor transactions during the run
+  std::int64_t reruns = 0;        // batches run again after a transient failure
   double raw_per_s = 0;
 };
 
@@ -482,7 +483,9 @@ RunResult RunClients(Runtime& rt, CommandExecutor& executor, std::vector<BenchCa
     if (r.first_error.empty()) r.first_error = c.first_error;
     all.insert(all.end(), c.lat_ms.begin(), c.lat_ms.end());
   }
-  r.transactions = executor.stats().transactions - before.transactions;
+  const ExecutorStats after = executor.stats();
+  r.transactions = after.transactions - before.transactions;
+  r.reruns = after.retried_batches - before.retried_batches;
   r.p50_ms = Percentile(all, 0.50);
   r.p99_ms = Percentile(all, 0.99);
   r.max_ms = all.empty() ? 0 : *std::max_element(all.begin(), all.end());
@@ -717,8 +720,8 @@ void PrintProfile(const Profile& p, const RunResult& r) {
   total += engine_cpu;
   std::printf("             %-12s %8.1f us/txn  (%6.1f us/command: lifecycle, JSON, SHA-256, copies)\n",
               "use-case CPU", engine_cpu / txns, engine_cpu / cmds);
-  std::printf("             %-12s %8.1f us/txn  -> writer busy %.0f%% of the run\n", "sum",
-              total / txns, 100.0 * total / 1e6 / r.seconds);
+  std::printf("             %-12s %8.1f us/txn  -> writers busy %.0f%% of the run (sum over writers)\n",
+              "sum", total / txns, 100.0 * total / 1e6 / r.seconds);
 }
 
 int Main(int argc, char** argv) {
@@ -817,10 +820,12 @@ int Main(int argc, char** argv) {
     r.raw_per_s = raw;
     const double per_s = static_cast<double>(r.commands) / r.seconds;
     std::printf("run        clients=%d: %ld commands in %.2f s = %.0f/s, %lld txns (%.1f cmds/txn), "
-                "p50 %.2f ms, p99 %.2f ms, max %.1f ms; raw %.0f commits/s; errors %ld%s%s\n",
+                "p50 %.2f ms, p99 %.2f ms, max %.1f ms; raw %.0f commits/s; errors %ld, "
+                "batch reruns %lld%s%s\n",
                 clients, r.commands, r.seconds, per_s, static_cast<long long>(r.transactions),
                 r.transactions ? static_cast<double>(r.commands) / static_cast<double>(r.transactions) : 0.0,
-                r.p50_ms, r.p99_ms, r.max_ms, raw, r.errors, r.errors ? " first: " : "",
+                r.p50_ms, r.p99_ms, r.max_ms, raw, r.errors, static_cast<long long>(r.reruns),
+                r.errors ? "; first error: " : "",
                 r.first_error.c_str());
     if (opt.profile && r.transactions > 0) PrintProfile(profile, r);
     std::fflush(stdout);

@@ -27,11 +27,18 @@
 // Errors (any other status, a broken connection, an unexpected state) are
 // counted and printed; the exit status is 1 when there was any.
 //
+// With --server-pid PID (a server on this machine) the server process's CPU
+// time (user + system, from /proc/PID/stat) over the timed phase is printed
+// too, per timed request: what one request costs the server, whatever the
+// load of the machine. The load generator's own CPU time is printed too:
+// client and server share the machine's cores.
+//
 // Usage:
 //   http_load --url http://127.0.0.1:8080 [--scenario inbox|walk]
 //             [--users li.na,zhang.qiang,...] [--connections C] [--seconds S]
 //             [--warmup S] [--limit L] [--password P] [--no-idempotency]
 //             [--village ID] [--walkers officer,reviewer,approver,handler]
+//             [--server-pid PID]
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -46,6 +53,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -80,6 +88,7 @@ struct Options {
   bool idempotency = true;
   std::string village = "640202100001";
   std::vector<std::string> walkers = {"wang.hua", "li.na", "chen.jing", "he.ping"};
+  long server_pid = 0;
 };
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -97,7 +106,7 @@ std::vector<std::string> SplitList(const std::string& s) {
                "usage: http_load --url http://HOST:PORT [--scenario inbox|walk]\n"
                "         [--users a,b,...] [--connections C] [--seconds S] [--warmup S]\n"
                "         [--limit L] [--password P] [--no-idempotency] [--village ID]\n"
-               "         [--walkers officer,reviewer,approver,handler]\n");
+               "         [--walkers officer,reviewer,approver,handler] [--server-pid PID]\n");
   std::exit(2);
 }
 
@@ -138,6 +147,8 @@ Options ParseOptions(int argc, char** argv) {
         o.village = value();
       } else if (a == "--walkers") {
         o.walkers = SplitList(value());
+      } else if (a == "--server-pid") {
+        o.server_pid = std::stol(value());
       } else {
         Usage();
       }
@@ -350,6 +361,22 @@ struct Worker {
   std::string first_error;
 };
 
+// CPU seconds (user + system) the process has used so far; < 0 if unknown.
+double ProcessCpuSeconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {  // fields 14 and 15 (1-based) of stat
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) stime = std::stoull(f);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 std::string Login(Connection& conn, const std::string& user, const std::string& password) {
   const Response r = conn.Send("POST", "/api/v1/auth/login", "",
                                Json{{"username", user}, {"password", password}}.dump());
@@ -523,11 +550,15 @@ int main(int argc, char** argv) {
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(o.warmup));
+  const double cpu0 = o.server_pid > 0 ? ProcessCpuSeconds(o.server_pid) : -1;
+  const double own0 = ProcessCpuSeconds(getpid());
   timing = true;
   const auto t0 = SteadyClock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
   timing = false;
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  const double cpu1 = o.server_pid > 0 ? ProcessCpuSeconds(o.server_pid) : -1;
+  const double own1 = ProcessCpuSeconds(getpid());
   stop = true;
   for (auto& t : threads) t.join();
 
@@ -565,6 +596,14 @@ int main(int argc, char** argv) {
   if (o.scenario == "walk") {
     std::printf("  walks completed: %ld (%.1f walks/s); ID numbers already open, drawn again: %ld\n", walks,
                 static_cast<double>(walks) / elapsed, duplicates);
+  }
+  if (cpu0 >= 0 && cpu1 >= 0 && !all.empty()) {
+    std::printf("  server CPU (pid %ld): %.2f s in %.1f s (%.2f cores), %.3f ms per request\n", o.server_pid,
+                cpu1 - cpu0, elapsed, (cpu1 - cpu0) / elapsed, 1000.0 * (cpu1 - cpu0) / static_cast<double>(all.size()));
+  }
+  if (own0 >= 0 && own1 >= 0 && !all.empty()) {
+    std::printf("  load generator CPU (this process): %.2f s (%.2f cores), %.3f ms per request\n", own1 - own0,
+                (own1 - own0) / elapsed, 1000.0 * (own1 - own0) / static_cast<double>(all.size()));
   }
   std::printf("  errors: %ld", errors);
   for (const auto& [k, n] : kinds) std::printf("  [%s: %ld]", k.c_str(), n);

@@ -42,6 +42,8 @@ if [ -n "${BENCH_DIR:-}" ]; then
 else
   work=$(mktemp -d /tmp/jiuzhu-bench-XXXXXX)
   own_dir=1
+  # mariadbd runs as the mysql user when we are root: it must reach the folder inside.
+  chmod 755 "$work"
 fi
 mariadb_dir=$work/mariadb
 mariadb_started=0
@@ -56,6 +58,8 @@ out=$root/build-release/bench-results.txt
 say() { echo "$@" | tee -a "$out"; }
 
 say "== command_throughput $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+dirty=$(git status --short -- engine migrations api/runtime workflows 2>/dev/null | tr '\n' ' ')
+[ -n "$dirty" ] && say "== uncommitted changes in the measured code: $dirty"
 say "== $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load:$(uptime | sed 's/.*load average://')"
 status=0
 for backend in $backends; do

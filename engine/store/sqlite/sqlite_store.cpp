@@ -486,6 +486,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   if (options.synchronous != "full" && options.synchronous != "normal") {
     return InvalidArgument("synchronous must be full or normal", "synchronous");
   }
+  // SQLite's memory statistics take one process-wide mutex on every
+  // allocation; with several server threads reading at once that mutex was a
+  // hot spot (bench/http_load inbox). Only possible before SQLite is
+  // initialised; later calls fail harmlessly (SQLITE_MISUSE).
+  static const int kNoMemStatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kNoMemStatus;
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
   // Open one connection now so a bad path fails here, not on first use.
   auto lease = store->Acquire();
@@ -824,14 +830,17 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
   }
   if (queues.empty() && !q.mine_only) return page;
   // One "arm" per (queue, state), or per state of the caller's claimed tasks:
-  // each is an equality prefix of tasks_queue (org_unit_id, role, state) or
+  // an equality prefix of tasks_queue (org_unit_id, role, state) or of
   // tasks_claimed (claimed_by, state), whose entries are in (due_at, id)
-  // order. The page reads at most `limit` entries of each arm and merges
-  // them; an OR over the queues (or state IN) instead made SQLite read and
-  // sort every active task of the queues (tens of thousands at 1M tasks).
+  // order. Each arm reads at most `limit` (due_at, id) pairs from its index
+  // (covering, unless a filter needs the row); the pairs are merged here and
+  // only the rows of the page are read from the table. A single statement
+  // with an OR over the queues (or state IN) made SQLite read and sort every
+  // active task of the queues (tens of thousands each at 1M open tasks), and
+  // SQL-side merging (UNION ALL, ORDER BY) cost more than the reads.
   struct Arm {
     std::string key1, key2;  // (org unit, role), or (username, "")
-    const char* state;
+    std::string state;
   };
   std::vector<Arm> arms;
   for (const char* state : {"open", "claimed"}) {
@@ -841,7 +850,8 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
       for (const auto& [unit, role] : queues) arms.push_back({unit, role, state});
     }
   }
-  const char* arm_where = q.mine_only ? "claimed_by = ? AND state = ?" : "org_unit_id = ? AND role = ? AND state = ?";
+  const std::string where =
+      q.mine_only ? "claimed_by = ? AND state = ?" : "org_unit_id = ? AND role = ? AND state = ?";
   std::string filters;
   if (q.queue_only) filters += " AND claimed_by = ''";
   if (!q.programme.empty()) filters += " AND programme = ?";
@@ -849,10 +859,11 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
   if (q.mine_only && !q.org_unit_id.empty()) filters += " AND org_unit_id = ?";
   if (q.overdue) filters += *q.overdue ? " AND due_at < ?" : " AND due_at >= ?";
   if (q.due_before) filters += " AND due_at < ?";
-  auto bind_arm = [&](Stmt& st, int i, const Arm& a) {
+  auto bind_arm = [&](Stmt& st, const Arm& a) {
+    int i = 1;
     st.Bind(i++, a.key1);
     if (!q.mine_only) st.Bind(i++, a.key2);
-    st.Bind(i++, std::string(a.state));
+    st.Bind(i++, a.state);
     if (!q.programme.empty()) st.Bind(i++, q.programme);
     if (!q.kind.empty()) st.Bind(i++, q.kind);
     if (q.mine_only && !q.org_unit_id.empty()) st.Bind(i++, q.org_unit_id);
@@ -860,49 +871,64 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
     if (q.due_before) st.Bind(i++, q.due_before);
     return i;
   };
+  // The total without filters comes from the per-queue counts that the
+  // triggers of migration 0003 keep (at most 16 rows per arm); with filters
+  // (or for "mine") the arm's index range is counted.
+  const bool plain = !q.mine_only && filters.empty();
+  const std::string count_sql =
+      plain ? "SELECT coalesce(sum(n), 0) FROM task_queue_counts WHERE org_unit_id = ? AND role = ? AND state = ?"
+            : "SELECT count(*) FROM tasks WHERE " + where + filters;
+  const std::string ids_sql = "SELECT due_at, id FROM tasks WHERE " + where + filters +
+                              " AND due_at >= ? AND (due_at > ? OR id > ?) ORDER BY due_at, id LIMIT ?";
+  static const std::string kTaskById = std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = ?";
+
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  // One read transaction: the total and the page come from one snapshot.
   {
-    // The total: without filters, from the per-queue counts that the triggers
-    // of migration 0003 keep (a few rows per queue); otherwise counted.
-    const bool plain = !q.mine_only && filters.empty();
-    std::string sql = "SELECT 0";
-    for (size_t k = 0; k < arms.size(); ++k) {
-      sql += plain ? " + (SELECT coalesce(sum(n), 0) FROM task_queue_counts WHERE org_unit_id = ? AND "
-                     "role = ? AND state = ?)"
-                   : std::string(" + (SELECT count(*) FROM tasks WHERE ") + arm_where + filters + ")";
-    }
-    Stmt st(lease.conn(), sql);
-    int i = 1;
+    Stmt begin(c, "BEGIN");
+    JZ_RETURN_IF_ERROR(begin.Run("begin inbox read"));
+  }
+  auto run = [&]() -> Status {
+    std::vector<std::pair<Micros, TaskId>> keys;
     for (const auto& a : arms) {
-      if (plain) {
-        st.Bind(i, a.key1).Bind(i + 1, a.key2).Bind(i + 2, std::string(a.state));
-        i += 3;
-      } else {
-        i = bind_arm(st, i, a);
+      {
+        Stmt st(c, count_sql);
+        if (plain) {
+          st.Bind(1, a.key1).Bind(2, a.key2).Bind(3, a.state);
+        } else {
+          bind_arm(st, a);
+        }
+        JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(st, "count inbox",
+                                                          [](const Stmt& s) { return s.Int(0); }));
+        page.total += n.empty() ? 0 : n[0];
       }
+      if (q.limit <= 0) continue;
+      Stmt st(c, ids_sql);
+      const int i = bind_arm(st, a);
+      st.Bind(i, q.after_due).Bind(i + 1, q.after_due).Bind(i + 2, q.after_id);
+      st.Bind(i + 3, static_cast<std::int64_t>(q.limit));
+      JZ_ASSIGN_OR_RETURN(auto some, (Collect<std::pair<Micros, TaskId>>(st, "list inbox", [](const Stmt& s) {
+                            return std::make_pair(s.Int(0), s.Int(1));
+                          })));
+      keys.insert(keys.end(), some.begin(), some.end());
     }
-    JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(st, "count inbox",
-                                                      [](const Stmt& s) { return s.Int(0); }));
-    page.total = n.empty() ? 0 : n[0];
-  }
-  if (q.limit <= 0 || page.total == 0) return page;
-  std::string sql;
-  for (size_t k = 0; k < arms.size(); ++k) {
-    sql += k ? " UNION ALL " : "";
-    sql += std::string("SELECT * FROM (SELECT ") + kTaskColumns + " FROM tasks WHERE " + arm_where +
-           filters + " AND due_at >= ? AND (due_at > ? OR id > ?) ORDER BY due_at, id LIMIT ?)";
-  }
-  sql += " ORDER BY due_at, id LIMIT ?";
-  Stmt st(lease.conn(), sql);
-  int i = 1;
-  for (const auto& a : arms) {
-    i = bind_arm(st, i, a);
-    st.Bind(i, q.after_due).Bind(i + 1, q.after_due).Bind(i + 2, q.after_id);
-    st.Bind(i + 3, static_cast<std::int64_t>(q.limit));
-    i += 4;
-  }
-  st.Bind(i, static_cast<std::int64_t>(q.limit));
-  JZ_ASSIGN_OR_RETURN(page.tasks, Collect<TaskRecord>(st, "list inbox", ReadTask));
+    std::sort(keys.begin(), keys.end());
+    if (static_cast<int>(keys.size()) > q.limit) keys.resize(static_cast<size_t>(std::max(q.limit, 0)));
+    page.tasks.reserve(keys.size());
+    for (const auto& key : keys) {
+      Stmt st(c, kTaskById);
+      st.Bind(1, key.second);
+      JZ_ASSIGN_OR_RETURN(auto rows, Collect<TaskRecord>(st, "read inbox task", ReadTask));
+      for (auto& t : rows) page.tasks.push_back(std::move(t));
+    }
+    return Status::Ok();
+  };
+  Status s = run();
+  Stmt end(c, s.ok() ? "COMMIT" : "ROLLBACK");
+  Status ended = end.Run("end inbox read");
+  JZ_RETURN_IF_ERROR(s);
+  JZ_RETURN_IF_ERROR(ended);
   return page;
 }
 
