@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh build -DJIUZHU_BUILD_BENCH=ON
+scripts/build.sh build -DJIUZHU_BUILD_TESTS=ON -DJIUZHU_BUILD_BENCH=ON
 web/build.sh
 
 # One private MariaDB for the whole run (each test still gets its own fresh
