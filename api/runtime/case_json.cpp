@@ -67,11 +67,8 @@ nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now) {
                       {"claimed_by", t.claimed_by},
                       {"completed_at", t.completed_at ? FormatUtc(t.completed_at) : ""},
                       {"outcome", t.outcome}};
-  if (const Programme* const* p = nullptr; p == nullptr) {
-    auto prog = rt.programmes().Find(t.programme);
-    if (prog.ok()) {
-      if (const StageDef* s = (*prog)->Stage(t.stage)) j["kind_label"] = s->task_name_zh;
-    }
+  if (auto prog = rt.programmes().Find(t.programme); prog.ok()) {
+    if (const StageDef* s = (*prog)->Stage(t.stage)) j["kind_label"] = s->task_name_zh;
   }
   return j;
 }
