@@ -64,6 +64,7 @@
 #include "api/runtime/demo_data.hpp"
 #include "api/runtime/runtime.hpp"
 #include "engine/audit/audit_chain.hpp"
+#include "engine/store/queue_counts.hpp"
 
 namespace jiuzhu {
 namespace {
@@ -396,13 +397,17 @@ class SqliteBulkWriter {
     audit_ = Prepare(
         "INSERT INTO audit_events (case_id, seq, at, actor, role, org_unit_id, action, from_state, "
         "to_state, payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    counts_ = Prepare(
+        "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (org_unit_id, role, state, slot) DO UPDATE SET n = n + excluded.n");
   }
   ~SqliteBulkWriter() {
-    for (sqlite3_stmt* s : {cases_, tasks_, referrals_, audit_}) sqlite3_finalize(s);
+    for (sqlite3_stmt* s : {cases_, tasks_, referrals_, audit_, counts_}) sqlite3_finalize(s);
     sqlite3_close_v2(db_);
   }
 
   void Write(const std::vector<CommandEffects>& batch) {
+    QueueCountDeltas queue_counts;
     Exec("BEGIN IMMEDIATE");
     for (const auto& fx : batch) {
       const CaseRecord& c = *fx.insert_case;
@@ -440,6 +445,14 @@ class SqliteBulkWriter {
       Values(audit_, {e.case_id, e.seq, e.at}, {e.actor, e.role, e.org_unit_id, e.action, e.from_state,
                                                 e.to_state, e.payload, e.prev_hash, e.hash});
       Step(audit_, "insert audit event");
+      queue_counts.AddCommand(fx);
+    }
+    // The inbox queue counters, as the store adapter keeps them (engine/store/queue_counts.hpp).
+    for (const QueueCountDelta& d : queue_counts.Take()) {
+      BindText(counts_, 1, {d.key.org_unit_id, d.key.role, d.key.state});
+      Bind(counts_, 4, d.key.slot);
+      Bind(counts_, 5, d.delta);
+      Step(counts_, "update queue counts");
     }
     Exec("COMMIT");
   }
@@ -482,6 +495,7 @@ class SqliteBulkWriter {
   sqlite3_stmt* tasks_ = nullptr;
   sqlite3_stmt* referrals_ = nullptr;
   sqlite3_stmt* audit_ = nullptr;
+  sqlite3_stmt* counts_ = nullptr;
 };
 
 }  // namespace

@@ -413,6 +413,24 @@ TEST_P(ConcurrencyTest, ManyThreadsManyCommandsKeepEveryCaseConsistent) {
       }
     }
   }
+  // The inbox totals (queue counters kept by the store in each batch) equal a direct count of
+  // the active tasks in every queue, after all the claims, releases, reruns and rollbacks.
+  std::map<std::pair<std::string, std::string>, std::int64_t> active_per_queue;
+  for (const auto& k : cases) {
+    for (const auto& t : h_.Tasks(k.id)) {
+      if (t.state == TaskState::kOpen || t.state == TaskState::kClaimed) {
+        ++active_per_queue[{t.org_unit_id, t.role}];
+      }
+    }
+  }
+  for (const auto& [queue, want] : active_per_queue) {
+    InboxQuery q;
+    q.roles = {{queue.second, queue.first}};
+    q.username = "nobody";
+    auto page = h_.rt().store().ListInbox(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(page->total, want) << queue.second << "@" << queue.first;
+  }
   EXPECT_TRUE(h_.VerifyAllChains());
   // The storm did real work on every case, and the races were real.
   int total_conflicts = 0;

@@ -563,7 +563,7 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   done.state = TaskState::kDone;
   done.completed_at = kT0 + 3 * kMicrosPerDay;
   done.outcome = "feedback";
-  next.update_tasks = {{done, TaskState::kOpen}};
+  next.update_tasks = {{feedback, done}};
   ReferralRecord answered = referral;
   answered.status = ReferralStatus::kAnswered;
   answered.answer = "provided";
@@ -658,7 +658,7 @@ TEST_P(StoreContractTest, TaskStateCheckConflicts) {
   claimed.state = TaskState::kClaimed;
   claimed.claimed_by = "zhang.san";
   claimed.claimed_at = kT0 + 1;
-  claim.update_tasks = {{claimed, TaskState::kOpen}};
+  claim.update_tasks = {{task, claimed}};
   ASSERT_OK(ApplyAndCommit(claim));
 
   // A second claim that still believes the task is open loses, even with a fresh case version.
@@ -667,7 +667,7 @@ TEST_P(StoreContractTest, TaskStateCheckConflicts) {
   TaskRecord other = task;
   other.state = TaskState::kClaimed;
   other.claimed_by = "li.si";
-  again.update_tasks = {{other, TaskState::kOpen}};
+  again.update_tasks = {{task, other}};
   {
     auto txn = store_->BeginWrite();
     ASSERT_TRUE(txn.ok());
@@ -684,7 +684,7 @@ TEST_P(StoreContractTest, TaskStateCheckConflicts) {
 
   // Rewriting a task with its current content still counts as a match.
   CommandEffects same = NextCommand(now, "note");
-  same.update_tasks = {{claimed, TaskState::kClaimed}};
+  same.update_tasks = {{claimed, claimed}};
   EXPECT_OK(ApplyAndCommit(same));
 }
 
@@ -966,6 +966,81 @@ TEST_P(InboxTest, FilterByOrgUnitKeepsOnlyTasksRoutedThere) {
   combined.after_due = kT0 + 100;
   combined.after_id = 11;
   EXPECT_EQ(Ids(combined, 2), (std::vector<TaskId>{13}));
+}
+
+// The totals come from per-queue counters the adapter keeps in the command's
+// transaction: they follow claims and moves, and a command rolled back to its
+// savepoint leaves them as they were.
+TEST_P(InboxTest, TotalsFollowClaimsMovesAndRolledBackCommands) {
+  auto task_of = [&](CaseId case_id, TaskId id) {
+    auto tasks = store_->ListTasksForCase(case_id);
+    EXPECT_TRUE(tasks.ok());
+    for (const TaskRecord& t : *tasks) {
+      if (t.id == id) return t;
+    }
+    ADD_FAILURE() << "no task " << id;
+    return TaskRecord{};
+  };
+  auto case_of = [&](CaseId id) {
+    auto got = store_->GetCase(id);
+    EXPECT_TRUE(got.ok() && got->has_value());
+    return **got;
+  };
+  InboxQuery queue = Query();
+  queue.queue_only = true;
+  ASSERT_EQ(Ids(queue, 3), (std::vector<TaskId>{11, 17, 13}));
+
+  const TaskRecord t11 = task_of(701, 11);
+  const TaskRecord t13 = task_of(702, 13);
+  TaskRecord claimed = t11;
+  claimed.state = TaskState::kClaimed;
+  claimed.claimed_by = "zhang.san";
+  TaskRecord moved = t13;
+  moved.org_unit_id = "640202";
+  moved.org_path = kDistrictPath;
+  moved.role = "approver";
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    CommandEffects claim = NextCommand(case_of(701), "claim_task");
+    claim.update_tasks = {{t11, claimed}};
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->Apply(claim));
+    ASSERT_OK((*txn)->ReleaseSavepoint());
+    CommandEffects move = NextCommand(case_of(702), "reassign_task");
+    move.update_tasks = {{t13, moved}};
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->Apply(move));
+    ASSERT_OK((*txn)->RollbackToSavepoint());
+    ASSERT_OK((*txn)->Commit());
+  }
+  EXPECT_EQ(Ids(queue, 2), (std::vector<TaskId>{17, 13}));
+  EXPECT_EQ(Ids(Query(), 4), (std::vector<TaskId>{11, 17, 12, 13}));
+  InboxQuery district = Query();
+  district.org_unit_id = "640202";
+  EXPECT_EQ(Ids(district, 1), (std::vector<TaskId>{17}));
+
+  // The move again, committed this time: the task leaves the street queue for the district's.
+  CommandEffects move = NextCommand(case_of(702), "reassign_task");
+  move.update_tasks = {{t13, moved}};
+  ASSERT_OK(ApplyAndCommit(move));
+  EXPECT_EQ(Ids(district, 2), (std::vector<TaskId>{17, 13}));
+  InboxQuery street = Query();
+  street.org_unit_id = "640202001";
+  EXPECT_EQ(Ids(street, 2), (std::vector<TaskId>{11, 12}));
+  EXPECT_EQ(Ids(Query(), 4), (std::vector<TaskId>{11, 17, 12, 13}));
+
+  // A row that no longer holds the state, unit or role the command read is a conflict,
+  // and the counters stay put.
+  CommandEffects stale = NextCommand(case_of(702), "reassign_task");
+  TaskRecord back = t13;
+  stale.update_tasks = {{t13, back}};  // still believes the task is at the street
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    EXPECT_CODE((*txn)->Apply(stale), ErrorCode::kConflict);
+  }
+  EXPECT_EQ(Ids(district, 2), (std::vector<TaskId>{17, 13}));
 }
 
 TEST_P(StoreContractTest, ListCasesByOrgScopeAndFilters) {
@@ -1341,7 +1416,7 @@ TEST_P(StoreContractTest, CountActiveTasksCountsOpenAndClaimedAndOverdueBeforeNo
   TaskRecord closed = open_overdue;
   closed.state = TaskState::kDone;
   closed.completed_at = kT0;
-  close.update_tasks = {{closed, TaskState::kOpen}};
+  close.update_tasks = {{open_overdue, closed}};
   ASSERT_OK(ApplyAndCommit(close));
   EXPECT_EQ(counts(kT0), (Counts{3, 1}));
 

@@ -119,6 +119,13 @@ struct IdempotencyRecord {
   Micros created_at = 0;
 };
 
+// A task row rewritten: `after` replaces the row only while it still holds
+// `before`'s state, unit and role (the task as read in this transaction).
+struct TaskUpdate {
+  TaskRecord before;
+  TaskRecord after;
+};
+
 // Everything one command changes, written in one transaction by
 // StoreTxn::Apply. The engine computes it; the store only writes it.
 struct CommandEffects {
@@ -127,8 +134,7 @@ struct CommandEffects {
   std::optional<CaseRecord> update_case;
   std::int64_t expected_version = 0;
   std::vector<TaskRecord> insert_tasks;
-  // Task rows rewritten when their state is still the paired expected state.
-  std::vector<std::pair<TaskRecord, TaskState>> update_tasks;
+  std::vector<TaskUpdate> update_tasks;
   std::vector<ReferralRecord> insert_referrals;
   std::vector<ReferralRecord> update_referrals;  // rewritten by id
   AuditEventRecord audit;

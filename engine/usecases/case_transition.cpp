@@ -205,7 +205,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
       closed.claimed_by = cmd.actor.username;
       closed.claimed_at = now;
     }
-    fx.update_tasks.emplace_back(closed, t.state);
+    fx.update_tasks.push_back({t, closed});
     out.updated_tasks.push_back(closed);
   }
 

@@ -58,7 +58,7 @@ Result<CommandOutcome> ChangeClaim(const EngineContext& ctx, StoreTxn& txn, cons
   CommandEffects fx;
   fx.update_case = c;
   fx.expected_version = expected;
-  fx.update_tasks.emplace_back(updated, task->state);
+  fx.update_tasks.push_back({*task, updated});
   fx.audit = ev;
   JZ_RETURN_IF_ERROR(txn.Apply(fx));
   CommandOutcome out;

@@ -28,7 +28,11 @@ const std::string kSaveIdempotency =
 const std::string kInsertCase = InsertWithIdSql("cases", kCaseValueColumns);
 const std::string kUpdateCase = UpdateSql("cases", kCaseValueColumns, "id = ? AND version = ?");
 const std::string kInsertTask = InsertWithIdSql("tasks", kTaskValueColumns);
-const std::string kUpdateTask = UpdateSql("tasks", kTaskValueColumns, "id = ? AND state = ?");
+const std::string kUpdateTask = UpdateSql("tasks", kTaskValueColumns, "id = ? AND state = ? AND org_unit_id = ? AND role = ?");
+// Adds one batch delta to a queue counter row (see engine/store/queue_counts.hpp).
+const std::string kAddQueueCount =
+    "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?, ?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 const std::string kInsertReferral = InsertWithIdSql("referrals", kReferralValueColumns);
 const std::string kUpdateReferral = UpdateSql("referrals", kReferralValueColumns, "id = ?");
 const std::string kInsertAudit = std::string("INSERT INTO audit_events (") + kAuditColumns +
@@ -157,7 +161,11 @@ Result<std::vector<ReferralRecord>> MysqlTxn::ListReferrals(CaseId id) {
 }
 
 Status MysqlTxn::Apply(const CommandEffects& effects) {
-  return Run("Apply", [&]() { return ApplyStatements(effects); });
+  return Run("Apply", [&]() {
+    Status s = ApplyStatements(effects);
+    if (s.ok()) counts_.AddCommand(effects);
+    return s;
+  });
 }
 
 Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
@@ -206,13 +214,15 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
       return AlreadyExists("task " + std::to_string(t.id) + " already exists");
     }
   }
-  for (const auto& [t, expected] : fx.update_tasks) {
+  for (const TaskUpdate& u : fx.update_tasks) {
+    const TaskRecord& t = u.after;
     sql::PreparedStatement& ps = c.Prepared(kUpdateTask);
     Binder b(ps);
     BindTaskValues(b, t);
-    b.Int(t.id).Str(TaskStateName(expected));
+    b.Int(t.id).Str(TaskStateName(u.before.state)).Str(u.before.org_unit_id).Str(u.before.role);
     if (ps.executeUpdate() == 0) {
-      return Conflict("task " + std::to_string(t.id) + " is no longer " + TaskStateName(expected) +
+      return Conflict("task " + std::to_string(t.id) + " is no longer " +
+                      TaskStateName(u.before.state) + " at " + u.before.org_unit_id +
                       " (changed by another command, or gone)");
     }
   }
@@ -293,6 +303,7 @@ Status MysqlTxn::SaveIdempotency(const IdempotencyRecord& record) {
 
 Status MysqlTxn::Savepoint() {
   return Run("Savepoint", [&]() {
+    counts_.KeepCommand();
     lease_->Execute(std::string("SAVEPOINT ") + kSavepointName);
     has_savepoint_ = true;
     return Status::Ok();
@@ -303,6 +314,7 @@ Status MysqlTxn::RollbackToSavepoint() {
   return Run("RollbackToSavepoint", [&]() {
     if (!has_savepoint_) return FailedPrecondition("RollbackToSavepoint without a savepoint");
     // The SQL savepoint outlives this, harmlessly: the next SAVEPOINT replaces it.
+    counts_.DropCommand();
     lease_->Execute(std::string("ROLLBACK TO SAVEPOINT ") + kSavepointName);
     has_savepoint_ = false;
     return Status::Ok();
@@ -312,7 +324,9 @@ Status MysqlTxn::RollbackToSavepoint() {
 Status MysqlTxn::ReleaseSavepoint() {
   return Run("ReleaseSavepoint", [&]() {
     if (!has_savepoint_) return FailedPrecondition("ReleaseSavepoint without a savepoint");
-    lease_->Execute(std::string("RELEASE SAVEPOINT ") + kSavepointName);
+    // No RELEASE statement: the savepoint stays in the server until the next SAVEPOINT of
+    // the same name replaces it (or the commit ends it), and a round trip per command is saved.
+    counts_.KeepCommand();
     has_savepoint_ = false;
     return Status::Ok();
   });
@@ -321,6 +335,12 @@ Status MysqlTxn::ReleaseSavepoint() {
 Status MysqlTxn::Commit() {
   JZ_RETURN_IF_ERROR(Usable());
   Status s = Run("Commit", [&]() {
+    // The queue counters last, in key order: after every other lock of the batch.
+    for (const QueueCountDelta& d : counts_.Take()) {
+      sql::PreparedStatement& ps = lease_->Prepared(kAddQueueCount);
+      Binder(ps).Str(d.key.org_unit_id).Str(d.key.role).Str(d.key.state).Int(d.key.slot).Int(d.delta);
+      ps.executeUpdate();
+    }
     lease_->Execute("COMMIT");
     state_ = State::kCommitted;
     return Status::Ok();

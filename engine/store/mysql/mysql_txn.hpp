@@ -19,6 +19,7 @@
 #include <string>
 
 #include "engine/store/case_store.hpp"
+#include "engine/store/queue_counts.hpp"
 #include "engine/store/mysql/mysql_connection.hpp"
 
 namespace jiuzhu::mysql {
@@ -79,6 +80,7 @@ class MysqlTxn final : public StoreTxn {
   State state_ = State::kActive;
   Status ended_;  // why the transaction ended, when state_ == kEnded
   bool has_savepoint_ = false;
+  QueueCountDeltas counts_;  // inbox queue totals, written at Commit
 };
 
 }  // namespace jiuzhu::mysql

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "engine/store/migration_files.hpp"
+#include "engine/store/queue_counts.hpp"
 
 namespace jiuzhu {
 
@@ -290,17 +291,35 @@ Status InsertTask(Conn& c, const TaskRecord& t) {
   return st.Run("insert task");
 }
 
-Status UpdateTask(Conn& c, const TaskRecord& t, TaskState expected) {
+Status UpdateTask(Conn& c, const TaskUpdate& u) {
+  const TaskRecord& t = u.after;
   Stmt st(c,
           "UPDATE tasks SET state=?, due_at=?, claimed_by=?, claimed_at=?, completed_at=?, "
-          "outcome=?, org_unit_id=?, org_path=?, role=? WHERE id=? AND state=?");
+          "outcome=?, org_unit_id=?, org_path=?, role=? "
+          "WHERE id=? AND state=? AND org_unit_id=? AND role=?");
   st.Bind(1, std::string(TaskStateName(t.state))).Bind(2, t.due_at).Bind(3, t.claimed_by);
   st.Bind(4, t.claimed_at).Bind(5, t.completed_at).Bind(6, t.outcome);
   st.Bind(7, t.org_unit_id).Bind(8, t.org_path).Bind(9, t.role);
-  st.Bind(10, t.id).Bind(11, std::string(TaskStateName(expected)));
+  st.Bind(10, t.id).Bind(11, std::string(TaskStateName(u.before.state)));
+  st.Bind(12, u.before.org_unit_id).Bind(13, u.before.role);
   JZ_RETURN_IF_ERROR(st.Run("update task"));
   if (st.Changes() != 1) {
-    return Conflict("task " + std::to_string(t.id) + " is no longer " + TaskStateName(expected));
+    return Conflict("task " + std::to_string(t.id) + " is no longer " +
+                    TaskStateName(u.before.state) + " at " + u.before.org_unit_id +
+                    " (changed by another command, or gone)");
+  }
+  return Status::Ok();
+}
+
+// Adds the batch's queue-count changes, one row each, in key order.
+Status WriteQueueCounts(Conn& c, const std::vector<QueueCountDelta>& deltas) {
+  for (const QueueCountDelta& d : deltas) {
+    Stmt st(c,
+            "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (org_unit_id, role, state, slot) DO UPDATE SET n = n + excluded.n");
+    st.Bind(1, d.key.org_unit_id).Bind(2, d.key.role).Bind(3, d.key.state);
+    st.Bind(4, static_cast<std::int64_t>(d.key.slot)).Bind(5, d.delta);
+    JZ_RETURN_IF_ERROR(st.Run("update queue counts"));
   }
   return Status::Ok();
 }
@@ -444,22 +463,30 @@ class SqliteTxn final : public StoreTxn {
   Status Apply(const CommandEffects& fx) override {
     if (fx.insert_case) JZ_RETURN_IF_ERROR(InsertCase(c(), *fx.insert_case));
     if (fx.update_case) JZ_RETURN_IF_ERROR(UpdateCase(c(), *fx.update_case, fx.expected_version));
-    for (const auto& [task, expected] : fx.update_tasks) {
-      JZ_RETURN_IF_ERROR(UpdateTask(c(), task, expected));
-    }
+    for (const TaskUpdate& u : fx.update_tasks) JZ_RETURN_IF_ERROR(UpdateTask(c(), u));
     for (const auto& r : fx.insert_referrals) JZ_RETURN_IF_ERROR(InsertReferral(c(), r));
     for (const auto& r : fx.update_referrals) JZ_RETURN_IF_ERROR(UpdateReferral(c(), r));
     for (const auto& t : fx.insert_tasks) JZ_RETURN_IF_ERROR(InsertTask(c(), t));
-    return InsertAudit(c(), fx.audit);
+    JZ_RETURN_IF_ERROR(InsertAudit(c(), fx.audit));
+    counts_.AddCommand(fx);
+    return Status::Ok();
   }
 
-  Status Savepoint() override { return Exec(c(), "SAVEPOINT cmd", "savepoint"); }
+  Status Savepoint() override {
+    counts_.KeepCommand();
+    return Exec(c(), "SAVEPOINT cmd", "savepoint");
+  }
   Status RollbackToSavepoint() override {
+    counts_.DropCommand();
     JZ_RETURN_IF_ERROR(Exec(c(), "ROLLBACK TO cmd", "rollback to savepoint"));
     return Exec(c(), "RELEASE cmd", "release savepoint");
   }
-  Status ReleaseSavepoint() override { return Exec(c(), "RELEASE cmd", "release savepoint"); }
+  Status ReleaseSavepoint() override {
+    counts_.KeepCommand();
+    return Exec(c(), "RELEASE cmd", "release savepoint");
+  }
   Status Commit() override {
+    JZ_RETURN_IF_ERROR(WriteQueueCounts(c(), counts_.Take()));
     Status s = Exec(c(), "COMMIT", "commit");
     if (s.ok()) done_ = true;
     return s;
@@ -476,6 +503,7 @@ class SqliteTxn final : public StoreTxn {
  private:
   Conn& c() { return lease_.conn(); }
   SqliteStore::Lease lease_;
+  QueueCountDeltas counts_;
   bool done_ = false;
 };
 

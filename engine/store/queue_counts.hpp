@@ -1,0 +1,62 @@
+// Inbox queue totals (table task_queue_counts, migration 0003): how many tasks
+// each (unit, role, state) queue holds, split over kQueueCountSlots rows per
+// queue so that concurrent MySQL writers seldom wait for the same row.
+//
+// The store adapters keep the table themselves, inside the command's
+// transaction: StoreTxn::Apply records the change each command makes
+// (QueueCountDeltas::AddCommand), the savepoint calls keep or drop it, and
+// Commit writes the sum of the batch once per row, in key order. One write
+// per row per batch keeps commits small (SQLite writes fewer pages), and the
+// one global order means two MySQL writers can no longer deadlock on these
+// rows: a batch takes them last, after every other lock it needs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/store/records.hpp"
+
+namespace jiuzhu {
+
+inline constexpr int kQueueCountSlots = 16;
+
+struct QueueCountKey {
+  std::string org_unit_id;
+  std::string role;
+  std::string state;  // TaskStateName
+  int slot = 0;       // task id % kQueueCountSlots
+
+  friend bool operator<(const QueueCountKey& a, const QueueCountKey& b) {
+    return std::tie(a.org_unit_id, a.role, a.state, a.slot) <
+           std::tie(b.org_unit_id, b.role, b.state, b.slot);
+  }
+};
+
+struct QueueCountDelta {
+  QueueCountKey key;
+  std::int64_t delta = 0;
+};
+
+class QueueCountDeltas {
+ public:
+  // Records what `fx` does to the queues; call after it was written.
+  void AddCommand(const CommandEffects& fx);
+  // The savepoint of the current command was released: keep its changes.
+  void KeepCommand();
+  // The current command was rolled back: forget its changes.
+  void DropCommand();
+  // Everything kept and pending, non-zero sums only, in key order; empties the set.
+  std::vector<QueueCountDelta> Take();
+  bool empty() const { return batch_.empty() && command_.empty(); }
+
+ private:
+  using Sums = std::map<QueueCountKey, std::int64_t>;
+  static void Add(Sums& sums, const TaskRecord& t, std::int64_t d);
+  Sums batch_;
+  Sums command_;
+};
+
+}  // namespace jiuzhu
