@@ -313,6 +313,12 @@ class TimingTxn final : public StoreTxn {
                                                            const std::string& key) override {
     return Timed(kOtherTxn, [&] { return in_->FindIdempotency(username, key); });
   }
+  Result<std::vector<TaskRecord>> ClaimDueTasks(Micros now, int limit) override {
+    return in_->ClaimDueTasks(now, limit);
+  }
+  Result<std::vector<TaskRecord>> ListActiveTasksDueAfter(Micros after, TaskId id, int limit) override {
+    return in_->ListActiveTasksDueAfter(after, id, limit);
+  }
   Status SaveIdempotency(const IdempotencyRecord& record) override {
     return Timed(kOtherTxn, [&] { return in_->SaveIdempotency(record); });
   }
@@ -364,6 +370,35 @@ class TimingStore final : public CaseStore {
   }
   Result<std::int64_t> CountCases() override { return in_.CountCases(); }
   Result<TaskCounts> CountActiveTasks(Micros now) override { return in_.CountActiveTasks(now); }
+  Result<std::optional<Micros>> NextEscalationAt() override { return in_.NextEscalationAt(); }
+  Result<std::vector<BoardCount>> ListBoardCounts() override { return in_.ListBoardCounts(); }
+  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros a, Micros b) override {
+    return in_.CountActiveDueBetween(a, b);
+  }
+  Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override { return in_.ListOverdue(q); }
+  Result<std::vector<DecisionRecord>> ListDecisions(const std::string& p, Micros a, Micros b) override {
+    return in_.ListDecisions(p, a, b);
+  }
+  Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& r) override { return in_.SaveOverdueHistory(r); }
+  Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string& a, const std::string& b) override {
+    return in_.ListOverdueHistory(a, b);
+  }
+  Result<std::vector<OverdueHistoryRow>> CountOverdueAt(
+      const std::vector<std::pair<std::string, Micros>>& d) override {
+    return in_.CountOverdueAt(d);
+  }
+  Result<std::vector<NotificationRecord>> ListNotifications(const std::string& u, bool unread, std::int64_t before,
+                                                            int limit) override {
+    return in_.ListNotifications(u, unread, before, limit);
+  }
+  Result<std::int64_t> CountUnreadNotifications(const std::string& u) override {
+    return in_.CountUnreadNotifications(u);
+  }
+  Result<std::int64_t> MarkNotificationsRead(const std::string& u, std::int64_t id, Micros at) override {
+    return in_.MarkNotificationsRead(u, id, at);
+  }
+  Result<std::optional<std::string>> GetSetting(const std::string& n) override { return in_.GetSetting(n); }
+  Status PutSetting(const std::string& n, const std::string& v) override { return in_.PutSetting(n, v); }
   Result<std::int64_t> PurgeIdempotency(Micros before) override {
     return in_.PurgeIdempotency(before);
   }

@@ -307,6 +307,7 @@ class Builder {
     t.state = TaskState::kOpen;
     t.created_at = task_created;
     t.due_at = due;
+    t.escalate_at = due;  // the deadline clock marks the overdue ones when the server runs
     if (Chance(o_.claimed)) {
       auto h = holders_.find({t.role, t.org_unit_id});
       if (h != holders_.end() && !h->second.empty()) {
@@ -389,8 +390,8 @@ class SqliteBulkWriter {
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     tasks_ = Prepare(
         "INSERT INTO tasks (id, case_id, programme, stage, kind, role, org_unit_id, org_path, state, "
-        "created_at, due_at, claimed_by, claimed_at, completed_at, outcome, referral_id) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "created_at, due_at, claimed_by, claimed_at, completed_at, outcome, referral_id, escalation_level, "
+        "escalate_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     referrals_ = Prepare(
         "INSERT INTO referrals (id, case_id, department_code, department_unit_id, status, note, "
         "answer, answer_json, requested_at, due_at, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
@@ -400,9 +401,12 @@ class SqliteBulkWriter {
     counts_ = Prepare(
         "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?,?,?,?,?) "
         "ON CONFLICT (org_unit_id, role, state, slot) DO UPDATE SET n = n + excluded.n");
+    board_ = Prepare(
+        "INSERT INTO task_board_counts (org_unit_id, programme, stage, overdue, slot, n) VALUES (?,?,?,?,?,?) "
+        "ON CONFLICT (org_unit_id, programme, stage, overdue, slot) DO UPDATE SET n = n + excluded.n");
   }
   ~SqliteBulkWriter() {
-    for (sqlite3_stmt* s : {cases_, tasks_, referrals_, audit_, counts_}) sqlite3_finalize(s);
+    for (sqlite3_stmt* s : {cases_, tasks_, referrals_, audit_, counts_, board_}) sqlite3_finalize(s);
     sqlite3_close_v2(db_);
   }
 
@@ -431,6 +435,8 @@ class SqliteBulkWriter {
         Bind(tasks_, 14, t.completed_at);
         BindText(tasks_, 15, {t.outcome});
         Bind(tasks_, 16, t.referral_id);
+        Bind(tasks_, 17, t.escalation_level);
+        Bind(tasks_, 18, t.escalate_at);
         Step(tasks_, "insert task");
       }
       for (const auto& r : fx.insert_referrals) {
@@ -448,7 +454,15 @@ class SqliteBulkWriter {
       queue_counts.AddCommand(fx);
     }
     // The inbox queue counters, as the store adapter keeps them (engine/store/queue_counts.hpp).
-    for (const QueueCountDelta& d : queue_counts.Take()) {
+    const CountDeltas deltas = queue_counts.Take();
+    for (const BoardCountDelta& d : deltas.board) {
+      BindText(board_, 1, {d.key.org_unit_id, d.key.programme, d.key.stage});
+      Bind(board_, 4, d.key.overdue ? 1 : 0);
+      Bind(board_, 5, d.key.slot);
+      Bind(board_, 6, d.delta);
+      Step(board_, "update board counts");
+    }
+    for (const QueueCountDelta& d : deltas.queues) {
       BindText(counts_, 1, {d.key.org_unit_id, d.key.role, d.key.state});
       Bind(counts_, 4, d.key.slot);
       Bind(counts_, 5, d.delta);
@@ -496,6 +510,7 @@ class SqliteBulkWriter {
   sqlite3_stmt* referrals_ = nullptr;
   sqlite3_stmt* audit_ = nullptr;
   sqlite3_stmt* counts_ = nullptr;
+  sqlite3_stmt* board_ = nullptr;
 };
 
 }  // namespace

@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev libmysqlcppconn-dev libcpp-jwt-dev nlohmann-json3-dev
-  libspdlog-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libssl-dev
+  libspdlog-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libssl-dev zlib1g-dev unzip
   mariadb-server mariadb-client
   chromium fonts-wqy-microhei
 )

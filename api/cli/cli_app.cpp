@@ -9,6 +9,7 @@
 
 #include "api/cli/args.hpp"
 #include "api/cli/serve_command.hpp"
+#include "api/runtime/deadline_clock.hpp"
 #include "api/runtime/demo_data.hpp"
 #include "api/runtime/runtime.hpp"
 #include "engine/access/access_policy.hpp"
@@ -49,6 +50,9 @@ Commands:
   case show --as USER --case ID [--json]
   case list --as USER [--programme P] [--state S] [--name N] [--id-number X] [--limit N]
   audit verify                              check every case's audit chain
+  deadlines tick [--now INSTANT] [--batch N] fire every escalation level due now (or at INSTANT,
+                                            e.g. 2026-12-01T09:00:00+08:00), as `serve` does each
+                                            second; safe to run beside servers on one database
 
 Every case command also takes --version V (refuse if the case moved on) and --comment TEXT.
 )";
@@ -81,8 +85,9 @@ std::string UnitName(const Runtime& rt, const std::string& id) {
   return u ? u->name : id;
 }
 
-Result<std::unique_ptr<Runtime>> OpenRuntime(const Args& args) {
+Result<std::unique_ptr<Runtime>> OpenRuntime(const Args& args, const Clock* clock = nullptr) {
   RuntimeOptions o;
+  o.clock = clock;
   o.db_url = args.GetOr("db", o.db_url);
   if (const char* env = std::getenv("JIUZHU_DB"); env && *env && !args.Has("db")) o.db_url = env;
   o.workflows_dir = args.GetOr("workflows", "");
@@ -530,6 +535,35 @@ int CmdCase(const Args& args) {
   return 0;
 }
 
+int CmdDeadlines(const Args& args) {
+  if (Status s = args.OnlyKnown(With({"now", "batch"})); !s.ok()) return Fail(s);
+  if (args.positional().size() < 2 || args.positional()[1] != "tick") {
+    return Fail(InvalidArgument("usage: jiuzhu deadlines tick [--now INSTANT]"));
+  }
+  std::unique_ptr<ManualClock> clock;
+  if (auto now = args.Get("now")) {
+    auto t = ParseInstant(*now);
+    if (!t.ok()) return Fail(InvalidArgument(t.status().message(), "now"));
+    clock = std::make_unique<ManualClock>(*t);
+  }
+  auto rt = OpenRuntime(args, clock.get());
+  if (!rt.ok()) return Fail(rt.status());
+  if (Status s = (*rt)->Migrate(); !s.ok()) return Fail(s);
+  if (Status s = (*rt)->LoadOrg(); !s.ok()) return Fail(s);
+  DeadlineClockOptions options;
+  auto batch = args.NumberOr("batch", options.batch);
+  if (!batch.ok()) return Fail(batch.status());
+  if (*batch < 1 || *batch > 10000) return Fail(InvalidArgument("--batch must be 1..10000", "batch"));
+  options.batch = static_cast<int>(*batch);
+  LogNotificationSender sender;
+  DeadlineClock deadline_clock(**rt, sender, options);
+  auto tick = deadline_clock.Tick();
+  if (!tick.ok()) return Fail(tick.status());
+  std::printf("deadlines tick: %d task(s), %d level(s) fired, %d notification(s), %d batch(es)\n",
+              tick->tasks, tick->levels_fired, tick->notifications, tick->batches);
+  return 0;
+}
+
 int CmdAudit(const Args& args) {
   if (Status s = args.OnlyKnown(kGlobal); !s.ok()) return Fail(s);
   if (args.positional().size() < 2 || args.positional()[1] != "verify") {
@@ -598,6 +632,7 @@ int RunCli(const std::vector<std::string>& argv) {
     if (cmd == "task") return CmdTask(*args);
     if (cmd == "case") return CmdCase(*args);
     if (cmd == "audit") return CmdAudit(*args);
+    if (cmd == "deadlines") return CmdDeadlines(*args);
   } catch (const std::exception& e) {
     return Fail(Internal(std::string("unexpected failure: ") + e.what()));
   }

@@ -19,6 +19,7 @@
 #include "api/http/api_service.hpp"
 #include "api/http/server.hpp"
 #include "api/runtime/demo_data.hpp"
+#include "api/runtime/deadline_clock.hpp"
 #include "api/runtime/runtime.hpp"
 #include "engine/common/crypto.hpp"
 
@@ -69,7 +70,7 @@ int Fail(const Status& s) {
 const std::set<std::string>& ServeOptions() {
   static const std::set<std::string> kOptions = {
       "listen", "demo", "jwt-secret-file", "jwt-algorithm", "jwt-private-key", "jwt-public-key",
-      "workers", "io-threads", "log-level", "web", "openapi"};
+      "workers", "io-threads", "log-level", "web", "openapi", "clock-interval-ms"};
   return kOptions;
 }
 
@@ -144,6 +145,21 @@ int CmdServe(const Args& args) {
   ao.web_dir = Setting(args, "web", "JIUZHU_WEB_DIR", DefaultWorkflowsDir() + "/../web/dist");
   if (!std::filesystem::is_directory(ao.web_dir)) ao.web_dir.clear();
   http::ApiService api(rt, **jwt, throttle, metrics, ao, log);
+  // The deadline clock: overdue marking and escalation, notifications, the daily overdue record.
+  LogNotificationSender sender;
+  api.SetNotificationSender(&sender);
+  DeadlineClockOptions clock_options;
+  const long interval_ms = std::atol(Setting(args, "clock-interval-ms", "JIUZHU_CLOCK_INTERVAL_MS", "1000").c_str());
+  if (interval_ms < 10 || interval_ms > 3600000) {
+    return Fail(InvalidArgument("--clock-interval-ms must be 10..3600000", "clock-interval-ms"));
+  }
+  clock_options.interval = std::chrono::milliseconds(interval_ms);
+  DeadlineClock deadline_clock(rt, sender, clock_options);
+  if (auto changed = deadline_clock.ApplyCalendarChange(); !changed.ok()) {
+    return Fail(changed.status());
+  } else if (*changed > 0) {
+    log({{"level", "info"}, {"msg", "calendar changed: deadlines recomputed"}, {"tasks", *changed}});
+  }
 
   http::ServerOptions so;
   const std::string listen = Setting(args, "listen", "JIUZHU_LISTEN", "127.0.0.1:8080");
@@ -184,6 +200,7 @@ int CmdServe(const Args& args) {
                 "  (all: jiuzhu users)   Stop with Ctrl-C.\n");
   }
   std::fflush(stdout);
+  deadline_clock.Start();
   // Housekeeping: idempotency answers are kept for 24 hours.
   std::mutex mu;
   std::condition_variable cv;
@@ -200,6 +217,7 @@ int CmdServe(const Args& args) {
     }
   });
   server.Wait();
+  deadline_clock.Stop();
   {
     std::lock_guard<std::mutex> lock(mu);
     stopping = true;

@@ -72,6 +72,7 @@ void ApiService::AddRoutes() {
   }
   AddAuthed("GET", "/api/v1/inbox", "inbox",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Inbox(req, c); });
+  AddBoardRoutes();
   AddAuthed("POST", "/api/v1/tasks/bulk-claim", "tasks.bulk_claim",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return BulkClaim(req, c); });
   for (const char* command : {"claim", "release", "complete", "delegate"}) {
@@ -265,6 +266,9 @@ HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller
       }
     }
     return r;
+  }
+  if (outcome && sender_ != nullptr) {
+    for (const auto& n : outcome->notifications) sender_->Send(n);
   }
   if (outcome && !outcome->existing) {
     log_({{"level", "info"}, {"msg", "transition"}, {"request_id", req.request_id},

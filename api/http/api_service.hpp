@@ -20,8 +20,10 @@
 #include "api/http/http_message.hpp"
 #include "api/http/metrics.hpp"
 #include "api/http/router.hpp"
+#include "api/runtime/deadline_clock.hpp"
 #include "api/runtime/runtime.hpp"
 #include "engine/usecases/case_commands.hpp"
+#include "engine/usecases/supervision.hpp"
 
 namespace jiuzhu::http {
 
@@ -41,6 +43,9 @@ class ApiService {
              Metrics& metrics, ApiOptions options, LogSink log);
 
   HttpResponse Handle(HttpRequest& req);
+  // Where notifications written by commands go after commit (besides the
+  // database); none by default. Set before serving.
+  void SetNotificationSender(NotificationSender* sender) { sender_ = sender; }
   const Router& router() const { return router_; }
 
  private:
@@ -83,6 +88,24 @@ class ApiService {
   HttpResponse BulkClaim(const HttpRequest& req, const Caller& c);
   HttpResponse StaticFile(const HttpRequest& req);
 
+  // Supervisors' board and notifications (board_handlers.cpp).
+  void AddBoardRoutes();
+  struct BoardScope {
+    const OrgUnitRecord* unit = nullptr;          // the unit looked at
+    std::vector<const OrgUnitRecord*> breadcrumb;  // from the caller's supervised unit down
+  };
+  Result<BoardScope> ResolveBoardUnit(const HttpRequest& req, const Caller& c);
+  HttpResponse BoardSummary(const HttpRequest& req, const Caller& c);
+  HttpResponse BoardTrend(const HttpRequest& req, const Caller& c);
+  HttpResponse BoardOverdue(const HttpRequest& req, const Caller& c, const std::string& format);
+  HttpResponse BoardDecisionTimes(const HttpRequest& req, const Caller& c);
+  HttpResponse BoardAssignees(const HttpRequest& req, const Caller& c);
+  HttpResponse ReassignTask(const HttpRequest& req, const PathParams& p, const Caller& c);
+  HttpResponse RemindTask(const HttpRequest& req, const PathParams& p, const Caller& c);
+  HttpResponse Notifications(const HttpRequest& req, const Caller& c);
+  HttpResponse MarkNotificationsRead(const PathParams& p, const Caller& c, bool all);
+  Result<PeopleIndex> People();
+
   Runtime& rt_;
   const auth::JwtService& jwt_;
   auth::LoginThrottle& throttle_;
@@ -91,6 +114,7 @@ class ApiService {
   LogSink log_;
   Router router_;
   std::string dummy_password_hash_;  // verified for unknown users: equal timing
+  NotificationSender* sender_ = nullptr;
 
   std::mutex users_mu_;
   struct CachedUserEntry {

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,27 @@ Result<std::string> ReadText(const std::string& path) {
 }
 
 // The ID secret for a SQLite database: a random key kept beside it.
+// SHA-256 over the names and contents of the cn-*.json files, in name order.
+Result<std::string> CalendarFingerprint(const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("cn-", 0) == 0 && it->path().extension() == ".json") files.push_back(it->path());
+  }
+  if (ec) return NotFound("cannot list " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  std::string all;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return NotFound("cannot read " + f.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    all += f.filename().string() + "\n" + std::to_string(text.str().size()) + "\n" + text.str();
+  }
+  return Sha256Hex(all);
+}
+
 Result<std::string> SqliteKeyFile(const std::string& db_path) {
   const std::string key_path = db_path + ".secret";
   if (std::filesystem::exists(key_path)) {
@@ -94,6 +116,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   JZ_ASSIGN_OR_RETURN(rt->programmes_, ProgrammeCatalog::LoadDirectory(options.workflows_dir));
   JZ_ASSIGN_OR_RETURN(rt->calendar_,
                       WorkingCalendar::LoadDirectory(options.workflows_dir + "/calendars"));
+  JZ_ASSIGN_OR_RETURN(rt->escalation_, EscalationPolicy::LoadFile(
+                                           options.workflows_dir + "/escalation.json", rt->programmes_));
+  JZ_ASSIGN_OR_RETURN(rt->calendar_fingerprint_,
+                      CalendarFingerprint(options.workflows_dir + "/calendars"));
   rt->lifecycle_ = std::make_unique<MsmLifecycle>();
   const Clock* clock = options.clock;
   if (clock == nullptr) {

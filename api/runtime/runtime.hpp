@@ -9,6 +9,7 @@
 
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
+#include "engine/deadlines/escalation_policy.hpp"
 #include "engine/executor/command_executor.hpp"
 #include "engine/identity/id_number.hpp"
 #include "engine/lifecycle/lifecycle.hpp"
@@ -56,6 +57,10 @@ class Runtime {
   const ProgrammeCatalog& programmes() const { return programmes_; }
   const OrgTree& org() const { return org_; }
   const WorkingCalendar& calendar() const { return calendar_; }
+  const EscalationPolicy& escalation() const { return escalation_; }
+  // SHA-256 over the calendar files (names and contents): changes when a year's
+  // holiday arrangement is edited or added.
+  const std::string& calendar_fingerprint() const { return calendar_fingerprint_; }
   const IdProtector& ids() const { return *ids_; }
   const std::string& dialect() const { return dialect_; }
   const RuntimeOptions& options() const { return options_; }
@@ -71,6 +76,8 @@ class Runtime {
   std::unique_ptr<IdProtector> ids_;
   ProgrammeCatalog programmes_;
   WorkingCalendar calendar_;
+  EscalationPolicy escalation_;
+  std::string calendar_fingerprint_;
   OrgTree org_;
   EngineContext ctx_;
   std::unique_ptr<CommandExecutor> executor_;

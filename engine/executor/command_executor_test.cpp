@@ -64,6 +64,12 @@ class FakeStore final : public CaseStore {
       return std::optional<IdempotencyRecord>();
     }
     Status SaveIdempotency(const IdempotencyRecord&) override { return Status::Ok(); }
+    Result<std::vector<TaskRecord>> ClaimDueTasks(Micros, int) override {
+      return std::vector<TaskRecord>{};
+    }
+    Result<std::vector<TaskRecord>> ListActiveTasksDueAfter(Micros, TaskId, int) override {
+      return std::vector<TaskRecord>{};
+    }
 
     Status Apply(const CommandEffects& effects) override {
       EXPECT_EQ(std::this_thread::get_id(), owner_) << "a StoreTxn belongs to one thread";
@@ -173,6 +179,32 @@ class FakeStore final : public CaseStore {
   Result<std::int64_t> CountCases() override { return Unused(); }
   Result<TaskCounts> CountActiveTasks(Micros) override { return Unused(); }
   Result<std::int64_t> PurgeIdempotency(Micros) override { return Unused(); }
+  Result<std::optional<Micros>> NextEscalationAt() override { return Unused(); }
+  Result<std::vector<BoardCount>> ListBoardCounts() override { return Unused(); }
+  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros, Micros) override { return Unused(); }
+  Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery&) override { return Unused(); }
+  Result<std::vector<DecisionRecord>> ListDecisions(const std::string&, Micros, Micros) override {
+    return Unused();
+  }
+  Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>&) override { return Unused(); }
+  Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string&,
+                                                            const std::string&) override {
+    return Unused();
+  }
+  Result<std::vector<OverdueHistoryRow>> CountOverdueAt(
+      const std::vector<std::pair<std::string, Micros>>&) override {
+    return Unused();
+  }
+  Result<std::vector<NotificationRecord>> ListNotifications(const std::string&, bool, std::int64_t,
+                                                            int) override {
+    return Unused();
+  }
+  Result<std::int64_t> CountUnreadNotifications(const std::string&) override { return Unused(); }
+  Result<std::int64_t> MarkNotificationsRead(const std::string&, std::int64_t, Micros) override {
+    return Unused();
+  }
+  Result<std::optional<std::string>> GetSetting(const std::string&) override { return Unused(); }
+  Status PutSetting(const std::string&, const std::string&) override { return Unused(); }
 
  private:
   static Status Unused() { return Internal("not part of the fake"); }

@@ -48,6 +48,16 @@ class StoreTxn {
   // rolled back to the last savepoint).
   virtual Status Apply(const CommandEffects& effects) = 0;
 
+  // Deadline clock: active tasks whose next escalation is due (0 < escalate_at
+  // <= now), earliest first, at most `limit`, locked for this transaction.
+  // MySQL skips rows another transaction holds (FOR UPDATE SKIP LOCKED), so
+  // several server processes share the work without waiting on each other.
+  virtual Result<std::vector<TaskRecord>> ClaimDueTasks(Micros now, int limit) = 0;
+  // Active tasks due after `after`, in id order from `after_id`, at most
+  // `limit`, locked (calendar changes recompute their deadlines).
+  virtual Result<std::vector<TaskRecord>> ListActiveTasksDueAfter(Micros after, TaskId after_id,
+                                                                   int limit) = 0;
+
   virtual Status Savepoint() = 0;
   virtual Status RollbackToSavepoint() = 0;
   virtual Status ReleaseSavepoint() = 0;
@@ -82,6 +92,46 @@ struct InboxQuery {
 struct TaskPage {
   std::vector<TaskRecord> tasks;
   std::int64_t total = 0;  // all matching tasks, ignoring the keyset and limit
+};
+
+// Supervisors' board: active tasks per (unit, programme, stage), split by
+// whether the deadline clock has marked them overdue (escalation_level >= 1).
+struct BoardCount {
+  std::string org_unit_id;
+  std::string programme;
+  CaseState stage = CaseState::kDiscover;
+  bool overdue = false;
+  std::int64_t n = 0;
+};
+
+struct OverdueQuery {
+  std::string org_path;   // subtree: tasks whose unit path starts with this
+  std::string programme;  // filter, empty = any
+  std::optional<CaseState> stage;
+  // Keyset: tasks after (due_at, id) in (due_at, id) order.
+  Micros after_due = 0;
+  TaskId after_id = 0;
+  int limit = 50;
+};
+
+struct OverdueItem {
+  TaskRecord task;
+  std::string applicant_name;
+};
+
+// A decided case (approved or rejected) for time-to-decision statistics.
+struct DecisionRecord {
+  CaseId case_id = 0;
+  std::string org_path;
+  Route route = Route::kUndecided;
+  Micros created_at = 0;
+  Micros decided_at = 0;
+};
+
+struct OverdueHistoryRow {
+  std::string day;  // local date YYYY-MM-DD (Asia/Shanghai) the count was taken
+  std::string org_unit_id;
+  std::int64_t overdue = 0;
 };
 
 struct CaseQuery {
@@ -134,6 +184,42 @@ class CaseStore {
     std::int64_t overdue = 0;  // active with due_at < now
   };
   virtual Result<TaskCounts> CountActiveTasks(Micros now) = 0;
+
+  // --- deadline clock and supervisors' board (issue 5) ---
+  // The earliest escalate_at of any active task (0 < escalate_at), if any: a
+  // scheduler tick with nothing due costs one index probe.
+  virtual Result<std::optional<Micros>> NextEscalationAt() = 0;
+  // All non-zero board counters (summed over their slots).
+  virtual Result<std::vector<BoardCount>> ListBoardCounts() = 0;
+  // Active tasks due in [from, to) per (unit, programme, stage), n in BoardCount.
+  virtual Result<std::vector<BoardCount>> CountActiveDueBetween(Micros from, Micros to) = 0;
+  // Active tasks marked overdue in a subtree, in (due_at, id) order.
+  virtual Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) = 0;
+  // Cases decided in [from, to) under `org_path`.
+  virtual Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
+                                                            Micros to) = 0;
+  // Overdue counts per unit and day, written by the scheduler once a day.
+  virtual Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) = 0;
+  virtual Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string& from_day,
+                                                                    const std::string& to_day) = 0;
+  // For each day in `days`: active-at-that-instant tasks whose due_at had
+  // passed, per unit (from the task history; used once to fill the history).
+  virtual Result<std::vector<OverdueHistoryRow>> CountOverdueAt(
+      const std::vector<std::pair<std::string, Micros>>& days) = 0;
+
+  // Notifications of one person, newest first, ids below `before_id` (0 = from the newest).
+  virtual Result<std::vector<NotificationRecord>> ListNotifications(const std::string& username,
+                                                                    bool unread_only,
+                                                                    std::int64_t before_id,
+                                                                    int limit) = 0;
+  virtual Result<std::int64_t> CountUnreadNotifications(const std::string& username) = 0;
+  // Marks one (id != 0) or all unread notifications of `username` read; returns how many changed.
+  virtual Result<std::int64_t> MarkNotificationsRead(const std::string& username, std::int64_t id,
+                                                     Micros at) = 0;
+
+  // Small named values the engine keeps (e.g. the fingerprint of the calendar files).
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& name) = 0;
+  virtual Status PutSetting(const std::string& name, const std::string& value) = 0;
 
   // Removes idempotency records created before `before` (they answer retries
   // for a day); returns how many went.

@@ -40,6 +40,32 @@ struct QueueCountDelta {
   std::int64_t delta = 0;
 };
 
+// Supervisors' board (table task_board_counts, migration 0005): active tasks
+// per (unit, programme, stage), split by the deadline clock's overdue mark.
+struct BoardCountKey {
+  std::string org_unit_id;
+  std::string programme;
+  std::string stage;  // CaseStateName
+  bool overdue = false;
+  int slot = 0;
+
+  friend bool operator<(const BoardCountKey& a, const BoardCountKey& b) {
+    return std::tie(a.org_unit_id, a.programme, a.stage, a.overdue, a.slot) <
+           std::tie(b.org_unit_id, b.programme, b.stage, b.overdue, b.slot);
+  }
+};
+
+struct BoardCountDelta {
+  BoardCountKey key;
+  std::int64_t delta = 0;
+};
+
+struct CountDeltas {
+  std::vector<QueueCountDelta> queues;
+  std::vector<BoardCountDelta> board;
+  bool empty() const { return queues.empty() && board.empty(); }
+};
+
 class QueueCountDeltas {
  public:
   // Records what `fx` does to the queues; call after it was written.
@@ -49,14 +75,19 @@ class QueueCountDeltas {
   // The current command was rolled back: forget its changes.
   void DropCommand();
   // Everything kept and pending, non-zero sums only, in key order; empties the set.
-  std::vector<QueueCountDelta> Take();
-  bool empty() const { return batch_.empty() && command_.empty(); }
+  CountDeltas Take();
+  bool empty() const {
+    return batch_.empty() && command_.empty() && board_batch_.empty() && board_command_.empty();
+  }
 
  private:
   using Sums = std::map<QueueCountKey, std::int64_t>;
-  static void Add(Sums& sums, const TaskRecord& t, std::int64_t d);
+  using BoardSums = std::map<BoardCountKey, std::int64_t>;
+  void Add(const TaskRecord& t, std::int64_t d);
   Sums batch_;
   Sums command_;
+  BoardSums board_batch_;
+  BoardSums board_command_;
 };
 
 }  // namespace jiuzhu

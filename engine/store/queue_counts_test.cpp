@@ -34,7 +34,7 @@ TEST(QueueCountDeltas, SumsPerRowDropsRolledBackCommandsAndSortsByKey) {
   release.update_tasks = {{Task(1, "640202001", TaskState::kClaimed), Task(1, "640202001", TaskState::kOpen)}};
   d.AddCommand(release);  // kept by Take without an explicit KeepCommand
 
-  const std::vector<QueueCountDelta> out = d.Take();
+  const std::vector<QueueCountDelta> out = d.Take().queues;
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].key.org_unit_id, "640202001");
   EXPECT_EQ(out[0].key.state, "open");
@@ -56,13 +56,50 @@ TEST(QueueCountDeltas, AMoveLeavesOneQueueAndEntersAnother) {
   CommandEffects move;
   move.update_tasks = {{before, after}};
   d.AddCommand(move);
-  const std::vector<QueueCountDelta> out = d.Take();
+  const std::vector<QueueCountDelta> out = d.Take().queues;
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].key.org_unit_id, "640202");
   EXPECT_EQ(out[0].key.role, "district_approver");
   EXPECT_EQ(out[0].delta, 1);
   EXPECT_EQ(out[1].key.org_unit_id, "640202001");
   EXPECT_EQ(out[1].delta, -1);
+}
+
+TEST(QueueCountDeltas, BoardCountsFollowActiveTasksAndTheOverdueMark) {
+  QueueCountDeltas d;
+  TaskRecord open = Task(3, "640202001", TaskState::kOpen);
+  open.programme = "dibao";
+  open.stage = CaseState::kAssess;
+  TaskRecord claimed = open;
+  claimed.state = TaskState::kClaimed;
+  CommandEffects claim;
+  claim.update_tasks = {{open, claimed}};
+  d.AddCommand(claim);
+  EXPECT_TRUE(d.Take().board.empty()) << "a claim leaves the board as it was";
+
+  TaskRecord overdue = claimed;
+  overdue.escalation_level = 1;
+  CommandEffects mark;
+  mark.update_tasks = {{claimed, overdue}};
+  d.AddCommand(mark);
+  CountDeltas out = d.Take();
+  EXPECT_TRUE(out.queues.empty()) << "the queue counters do not see the mark";
+  ASSERT_EQ(out.board.size(), 2u);
+  EXPECT_FALSE(out.board[0].key.overdue);
+  EXPECT_EQ(out.board[0].delta, -1);
+  EXPECT_TRUE(out.board[1].key.overdue);
+  EXPECT_EQ(out.board[1].key.stage, "assess");
+  EXPECT_EQ(out.board[1].delta, 1);
+
+  TaskRecord done = overdue;
+  done.state = TaskState::kDone;
+  CommandEffects close;
+  close.update_tasks = {{overdue, done}};
+  d.AddCommand(close);
+  out = d.Take();
+  ASSERT_EQ(out.board.size(), 1u);
+  EXPECT_TRUE(out.board[0].key.overdue);
+  EXPECT_EQ(out.board[0].delta, -1) << "a closed task leaves the board";
 }
 
 }  // namespace

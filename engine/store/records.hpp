@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/common/time.hpp"
@@ -55,6 +56,7 @@ struct CaseRecord {
   Micros created_at = 0;
   Micros updated_at = 0;
   Micros promised_by = 0;  // end-to-end deadline of the chosen route (0: undecided)
+  Micros decided_at = 0;   // when it was approved or rejected (0: not yet)
   std::int64_t audit_head_seq = 0;  // last audit event of this case
   std::string audit_head_hash;
 };
@@ -76,6 +78,28 @@ struct TaskRecord {
   Micros completed_at = 0;
   std::string outcome;       // event that closed it, or "cancelled: <why>"
   ReferralId referral_id = 0;  // for referral_feedback tasks
+  // Deadline escalation (engine/deadlines): 0 none yet, 1 overdue (assignee and
+  // queue reminded), 2 supervisor of the parent tier notified, 3 moved up a tier.
+  int escalation_level = 0;
+  Micros escalate_at = 0;  // when the next level fires; 0 once none is left or the task closed
+};
+
+enum class NotificationKind { kReminder, kOverdue, kEscalation, kReassigned, kDeadlineChanged };
+const char* NotificationKindName(NotificationKind k);
+std::optional<NotificationKind> ParseNotificationKind(std::string_view name);
+
+// A message to one person, shown in the web app's bell and handed to the
+// notification sender (log by default) after its transaction committed.
+struct NotificationRecord {
+  std::int64_t id = 0;
+  std::string username;
+  NotificationKind kind = NotificationKind::kReminder;
+  std::string title;  // one line, Chinese
+  std::string body;
+  TaskId task_id = 0;
+  CaseId case_id = 0;
+  Micros created_at = 0;
+  Micros read_at = 0;  // 0: unread
 };
 
 enum class ReferralStatus { kPending, kAnswered };
@@ -137,6 +161,7 @@ struct CommandEffects {
   std::vector<TaskUpdate> update_tasks;
   std::vector<ReferralRecord> insert_referrals;
   std::vector<ReferralRecord> update_referrals;  // rewritten by id
+  std::vector<NotificationRecord> insert_notifications;
   AuditEventRecord audit;
 };
 

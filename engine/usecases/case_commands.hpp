@@ -40,6 +40,8 @@ struct CommandOutcome {
   std::vector<TaskRecord> opened_tasks;
   std::vector<TaskRecord> updated_tasks;  // tasks closed, claimed or released
   bool existing = false;  // discover only: the household already had an open case
+  // Written with the command; the caller hands them to the sender after commit.
+  std::vector<NotificationRecord> notifications;
 };
 
 // 主动发现: report a household. Validates the ID number (GB 11643), the

@@ -4,6 +4,7 @@
 
 #include "engine/access/access_policy.hpp"
 #include "engine/audit/audit_chain.hpp"
+#include "engine/deadlines/escalation_policy.hpp"
 
 namespace jiuzhu {
 
@@ -93,6 +94,7 @@ TaskRecord NewTask(const EngineContext& ctx, const CaseRecord& c, const StageDef
   t.state = TaskState::kOpen;
   t.created_at = now;
   t.due_at = ctx.calendar->AddWorkingDays(now, stage.DaysFor(c.route));
+  t.escalate_at = t.due_at;  // the deadline clock's first level fires at the due time
   return t;
 }
 
@@ -123,8 +125,15 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
 
   // Authority: the actor must hold one of the (role, unit) pairs that may
   // issue this event on this case now.
-  const auto authorities =
+  JZ_ASSIGN_OR_RETURN(std::vector<TaskRecord> active, txn.ListActiveTasks(before.id));
+  auto authorities =
       Authorities(ctx, *programme, before, change.event, referrals, change.answering_department);
+  // A stage task the deadline clock moved up a tier (engine/deadlines) is worked where it is now.
+  for (const auto& t : active) {
+    if (t.escalation_level >= kLevelReassigned && t.stage == before.state) {
+      authorities.push_back({t.role, t.org_unit_id});
+    }
+  }
   std::optional<RoleBindingRecord> binding;
   for (const auto& a : authorities) {
     if ((binding = BindingFor(cmd.actor, a.role, a.unit_id))) break;
@@ -176,13 +185,15 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
     after.promised_by = ctx.calendar->AddWorkingDays(
         after.created_at, programme->routes.at(after.route).promise_working_days);
   }
+  if (change.event == CaseEvent::kApprove || change.event == CaseEvent::kReject) {
+    after.decided_at = now;
+  }
   after.state = next;
   after.version = before.version + 1;
   after.updated_at = now;
 
   CommandEffects fx;
   CommandOutcome out;
-  JZ_ASSIGN_OR_RETURN(std::vector<TaskRecord> active, txn.ListActiveTasks(before.id));
 
   // Close tasks: leaving a stage closes all of its tasks (done if worked by
   // this actor's role, cancelled otherwise); an answer closes its referral's task.
@@ -199,6 +210,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
     TaskRecord closed = t;
     closed.state = worked ? TaskState::kDone : TaskState::kCancelled;
     closed.completed_at = now;
+    closed.escalate_at = 0;  // a closed task leaves the deadline clock
     closed.outcome = worked ? CaseEventName(change.event)
                             : std::string("cancelled: ") + CaseEventName(change.event);
     if (worked && closed.claimed_by.empty()) {
@@ -244,6 +256,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
       TaskRecord t = NewTask(ctx, after, *fb, dept->id, now);
       t.referral_id = r.id;
       t.due_at = r.due_at;
+      t.escalate_at = t.due_at;
       fx.insert_referrals.push_back(r);
       fx.insert_tasks.push_back(t);
     }

@@ -84,6 +84,7 @@ Result<CommandOutcome> DiscoverCase(const EngineContext& ctx, StoreTxn& txn,
   t.org_path = unit->path;
   t.created_at = now;
   t.due_at = ctx.calendar->AddWorkingDays(now, stage->DaysFor(Route::kUndecided));
+  t.escalate_at = t.due_at;
 
   AuditEventRecord ev;
   ev.at = now;

@@ -6,11 +6,23 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+// Scenarios waiting for server routes that are not built yet: skipped in a full
+// run, still run when named (`node e2e/run.mjs supervisor-board`). To enable
+// one, delete its line.
+const PENDING = new Map([
+  ['supervisor-board.mjs', 'needs the board, notification, remind and reassign API routes (issue 5)'],
+])
+
 const dir = path.dirname(fileURLToPath(import.meta.url))
 const wanted = process.argv.slice(2)
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.mjs') && !['lib.mjs', 'run.mjs'].includes(f) && !f.startsWith('_'))
   .filter((f) => !wanted.length || wanted.includes(f.replace(/\.mjs$/, '')))
+  .filter((f) => {
+    if (wanted.length || !PENDING.has(f)) return true
+    console.log(`- ${f} skipped: ${PENDING.get(f)}`)
+    return false
+  })
   .sort()
 if (!files.length) {
   console.error(`no scenarios match ${wanted.join(' ')}`)

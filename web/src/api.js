@@ -49,7 +49,8 @@ export function newIdempotencyKey() {
   return randomKey()
 }
 
-export async function request(method, path, { body, query, idempotencyKey, auth = true } = {}) {
+// `path` with the query's non-empty values appended.
+export function withQuery(path, query) {
   let url = path
   if (query) {
     const qs = new URLSearchParams()
@@ -59,6 +60,33 @@ export async function request(method, path, { body, query, idempotencyKey, auth 
     const s = qs.toString()
     if (s) url += (url.includes('?') ? '&' : '?') + s
   }
+  return url
+}
+
+// The file name of a Content-Disposition header: RFC 6266 / 5987
+// `filename*=UTF-8''…` (percent-encoded, wins) or a plain `filename="…"`.
+export function filenameFromDisposition(header) {
+  if (!header) return ''
+  const star = /filename\*\s*=\s*([\w-]+)'[^']*'([^;]+)/i.exec(header)
+  if (star && /^utf-8$/i.test(star[1])) {
+    try {
+      return sanitizeFilename(decodeURIComponent(star[2].trim().replace(/^"|"$/g, '')))
+    } catch {
+      /* malformed percent-encoding: try the plain parameter */
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header)
+  if (!plain) return ''
+  return sanitizeFilename(plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2].trim())
+}
+
+// No directories, no control characters.
+function sanitizeFilename(name) {
+  return name.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^.*[\\/]/, '').trim()
+}
+
+export async function request(method, path, { body, query, idempotencyKey, auth = true } = {}) {
+  const url = withQuery(path, query)
   const headers = { Accept: 'application/json, application/problem+json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (auth && session.token) headers.Authorization = `Bearer ${session.token}`
@@ -88,6 +116,49 @@ export async function request(method, path, { body, query, idempotencyKey, auth 
   throw err
 }
 
+// Downloads a file the API makes (CSV, Excel) with the bearer token: fetch as
+// a blob, then save it under the server's file name (Content-Disposition) or
+// `fallbackName`. Errors as for request().
+export async function download(path, { query, fallbackName } = {}) {
+  const url = withQuery(path, query)
+  const headers = {}
+  if (session.token) headers.Authorization = `Bearer ${session.token}`
+  let res
+  try {
+    res = await fetch(url, { headers })
+  } catch {
+    throw new ApiError(0, null)
+  }
+  if (!res.ok) {
+    let problem = null
+    try {
+      problem = JSON.parse(await res.text())
+    } catch {
+      problem = null
+    }
+    if (res.status === 401) {
+      expire()
+      onUnauthenticated()
+    }
+    throw new ApiError(res.status, problem, Number(res.headers.get('Retry-After')) || undefined)
+  }
+  const blob = await res.blob()
+  const name = filenameFromDisposition(res.headers.get('Content-Disposition')) || fallbackName || 'download'
+  const href = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = href
+  a.download = name
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // Give the browser a moment to start the download before the URL goes.
+  setTimeout(() => URL.revokeObjectURL(href), 10_000)
+  return { name, size: blob.size }
+}
+
+const enc = encodeURIComponent
+
 export const api = {
   login: (username, password) =>
     request('POST', '/api/v1/auth/login', { body: { username, password }, auth: false }),
@@ -104,4 +175,21 @@ export const api = {
   bulkClaim: (taskIds) => request('POST', '/api/v1/tasks/bulk-claim', { body: { task_ids: taskIds } }),
   complete: (taskId, body, idempotencyKey) =>
     request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/complete`, { body, idempotencyKey }),
+
+  // Supervisors' board (督办看板).
+  boardSummary: (query) => request('GET', '/api/v1/board/summary', { query }),
+  boardTrend: (query) => request('GET', '/api/v1/board/trend', { query }),
+  boardOverdue: (query) => request('GET', '/api/v1/board/overdue', { query }),
+  boardDecisionTimes: (query) => request('GET', '/api/v1/board/decision-times', { query }),
+  boardAssignees: (taskId) => request('GET', '/api/v1/board/assignees', { query: { task_id: taskId } }),
+  exportOverdue: (format, query, fallbackName) =>
+    download(`/api/v1/board/overdue.${format === 'xlsx' ? 'xlsx' : 'csv'}`, { query, fallbackName }),
+  reassign: (taskId, toUser, reason) =>
+    request('POST', `/api/v1/tasks/${enc(taskId)}/reassign`, { body: { to_user: toUser, reason } }),
+  remind: (taskId, message) => request('POST', `/api/v1/tasks/${enc(taskId)}/remind`, { body: { message } }),
+
+  // Notifications (the bell).
+  notifications: (query) => request('GET', '/api/v1/notifications', { query }),
+  markNotificationRead: (id) => request('POST', `/api/v1/notifications/${enc(id)}/read`, { body: {} }),
+  markAllNotificationsRead: () => request('POST', '/api/v1/notifications/read-all', { body: {} }),
 }

@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session } from './session.js'
 import { setUnauthenticatedHandler } from './api.js'
+import { isSupervisor } from './board.js'
 import LoginView from './views/LoginView.vue'
 import InboxView from './views/InboxView.vue'
 import CaseView from './views/CaseView.vue'
@@ -14,6 +15,8 @@ export const router = createRouter({
     { path: '/', name: 'inbox', component: InboxView },
     { path: '/cases/:id(\\d+)', name: 'case', component: CaseView, props: true },
     { path: '/report', name: 'report', component: ReportView },
+    // Loaded on demand: it brings ECharts, which no other page needs.
+    { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },
     { path: '/:rest(.*)*', name: 'not-found', component: NotFoundView, meta: { public: true } },
   ],
 })
@@ -23,6 +26,7 @@ router.beforeEach((to) => {
     return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   if (to.name === 'login' && session.token && !to.query.expired) return { name: 'inbox' }
+  if (to.meta.supervisor && !isSupervisor(session.user)) return { name: 'inbox' }
   return true
 })
 

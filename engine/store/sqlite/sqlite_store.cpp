@@ -92,6 +92,7 @@ class Stmt {
     return Status::Ok();
   }
   int Changes() const { return sqlite3_changes(c_.db); }
+  sqlite3_stmt* raw() const { return s_; }
   sqlite3* db() const { return c_.db; }
 
  private:
@@ -128,7 +129,7 @@ Result<std::vector<T>> Collect(Stmt& st, const char* what, F&& map) {
 constexpr const char* kCaseColumns =
     "id, programme, state, route, pool, version, applicant_name, id_hash, id_masked, id_cipher, "
     "village_id, org_path, assessment_json, pledge_json, created_at, updated_at, promised_by, "
-    "audit_head_seq, audit_head_hash";
+    "audit_head_seq, audit_head_hash, decided_at";
 
 CaseRecord ReadCase(const Stmt& st) {
   CaseRecord c;
@@ -151,12 +152,13 @@ CaseRecord ReadCase(const Stmt& st) {
   c.promised_by = st.Int(16);
   c.audit_head_seq = st.Int(17);
   c.audit_head_hash = st.Text(18);
+  c.decided_at = st.Int(19);
   return c;
 }
 
 constexpr const char* kTaskColumns =
     "id, case_id, programme, stage, kind, role, org_unit_id, org_path, state, created_at, due_at, "
-    "claimed_by, claimed_at, completed_at, outcome, referral_id";
+    "claimed_by, claimed_at, completed_at, outcome, referral_id, escalation_level, escalate_at";
 
 TaskRecord ReadTask(const Stmt& st) {
   TaskRecord t;
@@ -176,6 +178,8 @@ TaskRecord ReadTask(const Stmt& st) {
   t.completed_at = st.Int(13);
   t.outcome = st.Text(14);
   t.referral_id = st.Int(15);
+  t.escalation_level = static_cast<int>(st.Int(16));
+  t.escalate_at = st.Int(17);
   return t;
 }
 
@@ -226,14 +230,15 @@ AuditEventRecord ReadAudit(const Stmt& st) {
 
 Status InsertCase(Conn& c, const CaseRecord& r) {
   Stmt st(c, std::string("INSERT INTO cases (") + kCaseColumns +
-                 ", open_id_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                 ", open_id_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st.Bind(1, r.id).Bind(2, r.programme).Bind(3, std::string(CaseStateName(r.state)));
   st.Bind(4, std::string(RouteName(r.route))).Bind(5, std::string(PoolName(r.pool)));
   st.Bind(6, r.version).Bind(7, r.applicant_name).Bind(8, r.id_hash).Bind(9, r.id_masked);
   st.Bind(10, r.id_cipher).Bind(11, r.village_id).Bind(12, r.org_path);
   st.Bind(13, r.assessment_json).Bind(14, r.pledge_json).Bind(15, r.created_at);
   st.Bind(16, r.updated_at).Bind(17, r.promised_by).Bind(18, r.audit_head_seq);
-  st.Bind(19, r.audit_head_hash).BindNullableText(20, IsTerminal(r.state) ? nullptr : &r.id_hash);
+  st.Bind(19, r.audit_head_hash).Bind(20, r.decided_at);
+  st.BindNullableText(21, IsTerminal(r.state) ? nullptr : &r.id_hash);
   Status s = st.Run("insert case");
   if (s.code() == ErrorCode::kAlreadyExists) {
     return AlreadyExists("an open case already exists for this ID number");
@@ -242,7 +247,7 @@ Status InsertCase(Conn& c, const CaseRecord& r) {
 }
 
 Status UpdateCase(Conn& c, const CaseRecord& r, std::int64_t expected_version) {
-  // The indexed columns (id_hash, open_id_hash, org_path) are written by a
+  // The indexed columns (id_hash, open_id_hash, org_path, decided_at) are written by a
   // second statement, and only when one of them changes. SQLite rewrites the
   // entries of every index whose column is named in SET, even with the same
   // value: with them in the first statement each command dirtied about two
@@ -269,10 +274,11 @@ Status UpdateCase(Conn& c, const CaseRecord& r, std::int64_t expected_version) {
   }
   const std::string* open_id_hash = IsTerminal(r.state) ? nullptr : &r.id_hash;
   Stmt st(c,
-          "UPDATE cases SET id_hash=?, open_id_hash=?, org_path=? WHERE id=? AND "
-          "(id_hash IS NOT ? OR open_id_hash IS NOT ? OR org_path IS NOT ?)");
-  st.Bind(1, r.id_hash).BindNullableText(2, open_id_hash).Bind(3, r.org_path).Bind(4, r.id);
-  st.Bind(5, r.id_hash).BindNullableText(6, open_id_hash).Bind(7, r.org_path);
+          "UPDATE cases SET id_hash=?, open_id_hash=?, org_path=?, decided_at=? WHERE id=? AND "
+          "(id_hash IS NOT ? OR open_id_hash IS NOT ? OR org_path IS NOT ? OR decided_at IS NOT ?)");
+  st.Bind(1, r.id_hash).BindNullableText(2, open_id_hash).Bind(3, r.org_path);
+  st.Bind(4, r.decided_at).Bind(5, r.id);
+  st.Bind(6, r.id_hash).BindNullableText(7, open_id_hash).Bind(8, r.org_path).Bind(9, r.decided_at);
   Status s = st.Run("update case keys");
   if (s.code() == ErrorCode::kAlreadyExists) {
     return AlreadyExists("an open case already exists for this ID number");
@@ -282,12 +288,13 @@ Status UpdateCase(Conn& c, const CaseRecord& r, std::int64_t expected_version) {
 
 Status InsertTask(Conn& c, const TaskRecord& t) {
   Stmt st(c, std::string("INSERT INTO tasks (") + kTaskColumns +
-                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st.Bind(1, t.id).Bind(2, t.case_id).Bind(3, t.programme);
   st.Bind(4, std::string(CaseStateName(t.stage))).Bind(5, t.kind).Bind(6, t.role);
   st.Bind(7, t.org_unit_id).Bind(8, t.org_path).Bind(9, std::string(TaskStateName(t.state)));
   st.Bind(10, t.created_at).Bind(11, t.due_at).Bind(12, t.claimed_by).Bind(13, t.claimed_at);
   st.Bind(14, t.completed_at).Bind(15, t.outcome).Bind(16, t.referral_id);
+  st.Bind(17, static_cast<std::int64_t>(t.escalation_level)).Bind(18, t.escalate_at);
   return st.Run("insert task");
 }
 
@@ -295,13 +302,15 @@ Status UpdateTask(Conn& c, const TaskUpdate& u) {
   const TaskRecord& t = u.after;
   Stmt st(c,
           "UPDATE tasks SET state=?, due_at=?, claimed_by=?, claimed_at=?, completed_at=?, "
-          "outcome=?, org_unit_id=?, org_path=?, role=? "
-          "WHERE id=? AND state=? AND org_unit_id=? AND role=?");
+          "outcome=?, org_unit_id=?, org_path=?, role=?, escalation_level=?, escalate_at=? "
+          "WHERE id=? AND state=? AND org_unit_id=? AND role=? AND escalation_level=?");
   st.Bind(1, std::string(TaskStateName(t.state))).Bind(2, t.due_at).Bind(3, t.claimed_by);
   st.Bind(4, t.claimed_at).Bind(5, t.completed_at).Bind(6, t.outcome);
   st.Bind(7, t.org_unit_id).Bind(8, t.org_path).Bind(9, t.role);
-  st.Bind(10, t.id).Bind(11, std::string(TaskStateName(u.before.state)));
-  st.Bind(12, u.before.org_unit_id).Bind(13, u.before.role);
+  st.Bind(10, static_cast<std::int64_t>(t.escalation_level)).Bind(11, t.escalate_at);
+  st.Bind(12, t.id).Bind(13, std::string(TaskStateName(u.before.state)));
+  st.Bind(14, u.before.org_unit_id).Bind(15, u.before.role);
+  st.Bind(16, static_cast<std::int64_t>(u.before.escalation_level));
   JZ_RETURN_IF_ERROR(st.Run("update task"));
   if (st.Changes() != 1) {
     return Conflict("task " + std::to_string(t.id) + " is no longer " +
@@ -311,9 +320,19 @@ Status UpdateTask(Conn& c, const TaskUpdate& u) {
   return Status::Ok();
 }
 
-// Adds the batch's queue-count changes, one row each, in key order.
-Status WriteQueueCounts(Conn& c, const std::vector<QueueCountDelta>& deltas) {
-  for (const QueueCountDelta& d : deltas) {
+// Adds the batch's counter changes, one row each, in key order.
+Status WriteCounts(Conn& c, const CountDeltas& deltas) {
+  for (const BoardCountDelta& d : deltas.board) {
+    Stmt st(c,
+            "INSERT INTO task_board_counts (org_unit_id, programme, stage, overdue, slot, n) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT (org_unit_id, programme, stage, overdue, slot) "
+            "DO UPDATE SET n = n + excluded.n");
+    st.Bind(1, d.key.org_unit_id).Bind(2, d.key.programme).Bind(3, d.key.stage);
+    st.Bind(4, std::int64_t{d.key.overdue ? 1 : 0}).Bind(5, static_cast<std::int64_t>(d.key.slot));
+    st.Bind(6, d.delta);
+    JZ_RETURN_IF_ERROR(st.Run("update board counts"));
+  }
+  for (const QueueCountDelta& d : deltas.queues) {
     Stmt st(c,
             "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?,?,?,?,?) "
             "ON CONFLICT (org_unit_id, role, state, slot) DO UPDATE SET n = n + excluded.n");
@@ -401,6 +420,42 @@ Status InsertIdempotency(Conn& c, const IdempotencyRecord& r) {
   return s;
 }
 
+constexpr const char* kNotificationColumns =
+    "id, username, kind, title, body, task_id, case_id, created_at, read_at";
+
+Status InsertNotification(Conn& c, const NotificationRecord& n) {
+  Stmt st(c, std::string("INSERT INTO notifications (") + kNotificationColumns +
+                 ") VALUES (?,?,?,?,?,?,?,?,?)");
+  st.Bind(1, n.id).Bind(2, n.username).Bind(3, std::string(NotificationKindName(n.kind)));
+  st.Bind(4, n.title).Bind(5, n.body).Bind(6, n.task_id).Bind(7, n.case_id);
+  st.Bind(8, n.created_at).Bind(9, n.read_at);
+  return st.Run("insert notification");
+}
+
+NotificationRecord ReadNotification(const Stmt& st) {
+  NotificationRecord n;
+  n.id = st.Int(0);
+  n.username = st.Text(1);
+  n.kind = ParseNotificationKind(st.Text(2)).value_or(NotificationKind::kReminder);
+  n.title = st.Text(3);
+  n.body = st.Text(4);
+  n.task_id = st.Int(5);
+  n.case_id = st.Int(6);
+  n.created_at = st.Int(7);
+  n.read_at = st.Int(8);
+  return n;
+}
+
+BoardCount ReadBoardCount(const Stmt& st) {
+  BoardCount b;
+  b.org_unit_id = st.Text(0);
+  b.programme = st.Text(1);
+  b.stage = ParseCaseState(st.Text(2)).value_or(CaseState::kDiscover);
+  b.overdue = st.Int(3) != 0;
+  b.n = st.Int(4);
+  return b;
+}
+
 }  // namespace
 
 // A pooled connection; returns itself to the pool when destroyed.
@@ -467,9 +522,28 @@ class SqliteTxn final : public StoreTxn {
     for (const auto& r : fx.insert_referrals) JZ_RETURN_IF_ERROR(InsertReferral(c(), r));
     for (const auto& r : fx.update_referrals) JZ_RETURN_IF_ERROR(UpdateReferral(c(), r));
     for (const auto& t : fx.insert_tasks) JZ_RETURN_IF_ERROR(InsertTask(c(), t));
+    for (const auto& n : fx.insert_notifications) JZ_RETURN_IF_ERROR(InsertNotification(c(), n));
     JZ_RETURN_IF_ERROR(InsertAudit(c(), fx.audit));
     counts_.AddCommand(fx);
     return Status::Ok();
+  }
+
+  Result<std::vector<TaskRecord>> ClaimDueTasks(Micros now, int limit) override {
+    // One writer at a time in SQLite: what this transaction reads nobody else changes.
+    Stmt st(c(), std::string("SELECT ") + kTaskColumns +
+                     " FROM tasks WHERE escalate_at > 0 AND escalate_at <= ? "
+                     "ORDER BY escalate_at, id LIMIT ?");
+    st.Bind(1, now).Bind(2, static_cast<std::int64_t>(limit));
+    return Collect<TaskRecord>(st, "claim due tasks", ReadTask);
+  }
+
+  Result<std::vector<TaskRecord>> ListActiveTasksDueAfter(Micros after, TaskId after_id,
+                                                          int limit) override {
+    Stmt st(c(), std::string("SELECT ") + kTaskColumns +
+                     " FROM tasks WHERE id > ? AND state IN ('open','claimed') AND due_at > ? "
+                     "ORDER BY id LIMIT ?");
+    st.Bind(1, after_id).Bind(2, after).Bind(3, static_cast<std::int64_t>(limit));
+    return Collect<TaskRecord>(st, "list tasks due later", ReadTask);
   }
 
   Status Savepoint() override {
@@ -486,7 +560,7 @@ class SqliteTxn final : public StoreTxn {
     return Exec(c(), "RELEASE cmd", "release savepoint");
   }
   Status Commit() override {
-    JZ_RETURN_IF_ERROR(WriteQueueCounts(c(), counts_.Take()));
+    JZ_RETURN_IF_ERROR(WriteCounts(c(), counts_.Take()));
     Status s = Exec(c(), "COMMIT", "commit");
     if (s.ok()) done_ = true;
     return s;
@@ -1015,6 +1089,190 @@ Result<std::int64_t> SqliteStore::PurgeIdempotency(Micros before) {
     removed += n;
     if (n < kBatch) return removed;
   }
+}
+
+// --- deadline clock and supervisors' board -------------------------------------------
+
+Result<std::optional<Micros>> SqliteStore::NextEscalationAt() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT min(escalate_at) FROM tasks WHERE escalate_at > 0");
+  JZ_ASSIGN_OR_RETURN(auto rows, Collect<std::optional<Micros>>(
+                                     st, "next escalation", [](const Stmt& s) {
+                                       return sqlite3_column_type(s.raw(), 0) == SQLITE_NULL
+                                                  ? std::optional<Micros>()
+                                                  : std::optional<Micros>(s.Int(0));
+                                     }));
+  return rows.empty() ? std::optional<Micros>() : rows[0];
+}
+
+Result<std::vector<BoardCount>> SqliteStore::ListBoardCounts() {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "SELECT org_unit_id, programme, stage, overdue, sum(n) FROM task_board_counts "
+          "GROUP BY org_unit_id, programme, stage, overdue HAVING sum(n) <> 0");
+  return Collect<BoardCount>(st, "board counts", ReadBoardCount);
+}
+
+Result<std::vector<BoardCount>> SqliteStore::CountActiveDueBetween(Micros from, Micros to) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  // Two ranges of tasks_state_due (state, due_at, org_unit_id, programme, stage): index only.
+  Stmt st(lease.conn(),
+          "SELECT org_unit_id, programme, stage, 0, count(*) FROM tasks "
+          "WHERE state IN ('open','claimed') AND due_at >= ? AND due_at < ? "
+          "GROUP BY org_unit_id, programme, stage");
+  st.Bind(1, from).Bind(2, to);
+  return Collect<BoardCount>(st, "count tasks due soon", ReadBoardCount);
+}
+
+Result<std::vector<OverdueItem>> SqliteStore::ListOverdue(const OverdueQuery& q) {
+  std::string sql = "SELECT ";
+  sql += kTaskColumns;
+  sql += ", (SELECT applicant_name FROM cases WHERE cases.id = tasks.case_id) FROM tasks "
+         "WHERE escalation_level > 0 AND state IN ('open','claimed') AND (due_at > ? OR (due_at = ? AND id > ?))";
+  if (!q.org_path.empty()) sql += " AND substr(org_path, 1, ?) = ?";
+  if (!q.programme.empty()) sql += " AND programme = ?";
+  if (q.stage) sql += " AND stage = ?";
+  sql += " ORDER BY due_at, id LIMIT ?";
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), sql);
+  int i = 1;
+  st.Bind(i++, q.after_due).Bind(i++, q.after_due).Bind(i++, q.after_id);
+  if (!q.org_path.empty()) {
+    st.Bind(i++, static_cast<std::int64_t>(q.org_path.size())).Bind(i++, q.org_path);
+  }
+  if (!q.programme.empty()) st.Bind(i++, q.programme);
+  if (q.stage) st.Bind(i++, std::string(CaseStateName(*q.stage)));
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  return Collect<OverdueItem>(st, "list overdue tasks", [](const Stmt& s) {
+    OverdueItem item;
+    item.task = ReadTask(s);
+    item.applicant_name = s.Text(18);
+    return item;
+  });
+}
+
+Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const std::string& org_path,
+                                                               Micros from, Micros to) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "SELECT id, org_path, route, created_at, decided_at FROM cases "
+          "WHERE decided_at > 0 AND decided_at >= ? AND decided_at < ? AND substr(org_path, 1, ?) = ? "
+          "ORDER BY decided_at");
+  st.Bind(1, from).Bind(2, to).Bind(3, static_cast<std::int64_t>(org_path.size())).Bind(4, org_path);
+  return Collect<DecisionRecord>(st, "list decisions", [](const Stmt& s) {
+    DecisionRecord d;
+    d.case_id = s.Int(0);
+    d.org_path = s.Text(1);
+    d.route = ParseRoute(s.Text(2)).value_or(Route::kUndecided);
+    d.created_at = s.Int(3);
+    d.decided_at = s.Int(4);
+    return d;
+  });
+}
+
+Status SqliteStore::SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  JZ_RETURN_IF_ERROR(Exec(c, "BEGIN IMMEDIATE", "begin"));
+  for (const auto& r : rows) {
+    Stmt st(c,
+            "INSERT INTO overdue_history (day, org_unit_id, overdue) VALUES (?,?,?) "
+            "ON CONFLICT (day, org_unit_id) DO UPDATE SET overdue = excluded.overdue");
+    st.Bind(1, r.day).Bind(2, r.org_unit_id).Bind(3, r.overdue);
+    Status s = st.Run("save overdue history");
+    if (!s.ok()) {
+      Exec(c, "ROLLBACK", "rollback");
+      return s;
+    }
+  }
+  return Exec(c, "COMMIT", "commit");
+}
+
+Result<std::vector<OverdueHistoryRow>> SqliteStore::ListOverdueHistory(const std::string& from_day,
+                                                                       const std::string& to_day) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "SELECT day, org_unit_id, overdue FROM overdue_history WHERE day >= ? AND day <= ? "
+          "ORDER BY day, org_unit_id");
+  st.Bind(1, from_day).Bind(2, to_day);
+  return Collect<OverdueHistoryRow>(st, "list overdue history", [](const Stmt& s) {
+    return OverdueHistoryRow{s.Text(0), s.Text(1), s.Int(2)};
+  });
+}
+
+Result<std::vector<OverdueHistoryRow>> SqliteStore::CountOverdueAt(
+    const std::vector<std::pair<std::string, Micros>>& days) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  std::vector<OverdueHistoryRow> out;
+  for (const auto& [day, at] : days) {
+    // Open at `at` (created before, not completed yet) and past due then.
+    Stmt st(lease.conn(),
+            "SELECT org_unit_id, count(*) FROM tasks WHERE due_at < ? AND created_at <= ? "
+            "AND (completed_at = 0 OR completed_at > ?) GROUP BY org_unit_id");
+    st.Bind(1, at).Bind(2, at).Bind(3, at);
+    JZ_ASSIGN_OR_RETURN(auto rows, Collect<OverdueHistoryRow>(st, "count overdue then",
+                                                              [&](const Stmt& s) {
+                                                                return OverdueHistoryRow{
+                                                                    day, s.Text(0), s.Int(1)};
+                                                              }));
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  return out;
+}
+
+Result<std::vector<NotificationRecord>> SqliteStore::ListNotifications(const std::string& username,
+                                                                       bool unread_only,
+                                                                       std::int64_t before_id,
+                                                                       int limit) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  std::string sql = std::string("SELECT ") + kNotificationColumns +
+                    " FROM notifications WHERE username = ? AND id < ?";
+  if (unread_only) sql += " AND read_at = 0";
+  sql += " ORDER BY id DESC LIMIT ?";
+  Stmt st(lease.conn(), sql);
+  st.Bind(1, username).Bind(2, before_id > 0 ? before_id : INT64_MAX);
+  st.Bind(3, static_cast<std::int64_t>(limit));
+  return Collect<NotificationRecord>(st, "list notifications", ReadNotification);
+}
+
+Result<std::int64_t> SqliteStore::CountUnreadNotifications(const std::string& username) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT count(*) FROM notifications WHERE username = ? AND read_at = 0");
+  st.Bind(1, username);
+  JZ_ASSIGN_OR_RETURN(auto rows, Collect<std::int64_t>(st, "count unread notifications",
+                                                       [](const Stmt& s) { return s.Int(0); }));
+  return rows.empty() ? std::int64_t{0} : rows[0];
+}
+
+Result<std::int64_t> SqliteStore::MarkNotificationsRead(const std::string& username,
+                                                        std::int64_t id, Micros at) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  std::string sql = "UPDATE notifications SET read_at = ? WHERE username = ? AND read_at = 0";
+  if (id != 0) sql += " AND id = ?";
+  Stmt st(lease.conn(), sql);
+  st.Bind(1, at).Bind(2, username);
+  if (id != 0) st.Bind(3, id);
+  JZ_RETURN_IF_ERROR(st.Run("mark notifications read"));
+  return static_cast<std::int64_t>(st.Changes());
+}
+
+Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& name) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), "SELECT value FROM engine_settings WHERE name = ?");
+  st.Bind(1, name);
+  JZ_ASSIGN_OR_RETURN(auto rows, Collect<std::string>(st, "read setting",
+                                                      [](const Stmt& s) { return s.Text(0); }));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(rows[0]);
+}
+
+Status SqliteStore::PutSetting(const std::string& name, const std::string& value) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "INSERT INTO engine_settings (name, value) VALUES (?, ?) "
+          "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  st.Bind(1, name).Bind(2, value);
+  return st.Run("save setting");
 }
 
 }  // namespace jiuzhu

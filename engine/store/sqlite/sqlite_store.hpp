@@ -52,6 +52,25 @@ class SqliteStore final : public CaseStore {
       const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) override;
   Result<std::int64_t> CountCases() override;
   Result<TaskCounts> CountActiveTasks(Micros now) override;
+  Result<std::optional<Micros>> NextEscalationAt() override;
+  Result<std::vector<BoardCount>> ListBoardCounts() override;
+  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros from, Micros to) override;
+  Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override;
+  Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
+                                                    Micros to) override;
+  Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) override;
+  Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string& from_day,
+                                                            const std::string& to_day) override;
+  Result<std::vector<OverdueHistoryRow>> CountOverdueAt(
+      const std::vector<std::pair<std::string, Micros>>& days) override;
+  Result<std::vector<NotificationRecord>> ListNotifications(const std::string& username,
+                                                            bool unread_only, std::int64_t before_id,
+                                                            int limit) override;
+  Result<std::int64_t> CountUnreadNotifications(const std::string& username) override;
+  Result<std::int64_t> MarkNotificationsRead(const std::string& username, std::int64_t id,
+                                             Micros at) override;
+  Result<std::optional<std::string>> GetSetting(const std::string& name) override;
+  Status PutSetting(const std::string& name, const std::string& value) override;
   // Deletes in batches of 1,000 rows, each committed on its own: on an error
   // the batches before it stay deleted.
   Result<std::int64_t> PurgeIdempotency(Micros before) override;

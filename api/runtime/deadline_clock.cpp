@@ -1,0 +1,158 @@
+#include "api/runtime/deadline_clock.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+namespace jiuzhu {
+
+namespace {
+constexpr char kCalendarSetting[] = "calendar_fingerprint";
+}  // namespace
+
+std::string LocalDayString(const WorkingCalendar& calendar, Micros at) {
+  const CivilDate d = LocalDate(at, calendar.zone());
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+void LogNotificationSender::Send(const NotificationRecord& n) {
+  auto logger = spdlog::default_logger();
+  if (!logger) return;
+  try {
+    logger->info(R"({{"event":"notification","id":{},"user":"{}","kind":"{}","task":{},"case":{}}})",
+                 n.id, n.username, NotificationKindName(n.kind), n.task_id, n.case_id);
+  } catch (...) {
+    // A logging failure must never undo or repeat a committed notification.
+  }
+}
+
+DeadlineClock::DeadlineClock(Runtime& rt, NotificationSender& sender, DeadlineClockOptions options)
+    : rt_(rt), sender_(sender), options_(options) {}
+
+DeadlineClock::~DeadlineClock() { Stop(); }
+
+Result<PeopleIndex> DeadlineClock::People() {
+  JZ_ASSIGN_OR_RETURN(std::vector<UserRecord> users, rt_.store().ListUsers());
+  return PeopleIndex(users);
+}
+
+Result<ClockTick> DeadlineClock::Tick() {
+  ClockTick tick;
+  const Micros now = rt_.ctx().clock->Now();
+  JZ_ASSIGN_OR_RETURN(std::optional<Micros> next, rt_.store().NextEscalationAt());
+  if (!next || *next > now) return tick;  // the common case: one index probe
+  JZ_ASSIGN_OR_RETURN(PeopleIndex people, People());
+  for (;;) {
+    JZ_ASSIGN_OR_RETURN(EscalationRun run,
+                        rt_.executor().Run<EscalationRun>([&](StoreTxn& txn) {
+                          return EscalateDueTasks(rt_.ctx(), rt_.escalation(), people, txn,
+                                                  options_.batch);
+                        }));
+    ++tick.batches;
+    tick.tasks += run.tasks;
+    tick.levels_fired += run.levels_fired;
+    tick.notifications += static_cast<int>(run.notifications.size());
+    for (const auto& n : run.notifications) sender_.Send(n);
+    if (run.tasks < options_.batch) break;
+  }
+  return tick;
+}
+
+Result<int> DeadlineClock::ApplyCalendarChange() {
+  const std::string now_fp = rt_.calendar_fingerprint();
+  JZ_ASSIGN_OR_RETURN(std::optional<std::string> stored, rt_.store().GetSetting(kCalendarSetting));
+  if (stored && *stored == now_fp) return 0;
+  int changed = 0;
+  if (stored) {
+    const std::string reason = "节假日安排（工作日历）更新 calendar files changed (" +
+                               stored->substr(0, 12) + " -> " + now_fp.substr(0, 12) + ")";
+    TaskId after = 0;
+    do {
+      JZ_ASSIGN_OR_RETURN(RecomputeRun run,
+                          rt_.executor().Run<RecomputeRun>([&](StoreTxn& txn) {
+                            return RecomputeDeadlines(rt_.ctx(), rt_.escalation(), txn, reason,
+                                                      after, options_.batch);
+                          }));
+      changed += run.changed;
+      for (const auto& n : run.notifications) sender_.Send(n);
+      after = run.last_id;
+    } while (after != 0);
+  }
+  JZ_RETURN_IF_ERROR(rt_.store().PutSetting(kCalendarSetting, now_fp));
+  return changed;
+}
+
+Status DeadlineClock::RecordOverdueHistory(int weeks) {
+  const Micros now = rt_.ctx().clock->Now();
+  const std::string today = LocalDayString(rt_.calendar(), now);
+  if (today == history_day_) return Status::Ok();
+  // Today's value from the board counters (what the clock has marked).
+  JZ_ASSIGN_OR_RETURN(std::vector<BoardCount> counts, rt_.store().ListBoardCounts());
+  std::map<std::string, std::int64_t> per_unit;
+  for (const auto& c : counts) {
+    if (c.overdue) per_unit[c.org_unit_id] += c.n;
+  }
+  std::vector<OverdueHistoryRow> rows;
+  for (const auto& [unit, n] : per_unit) rows.push_back({today, unit, n});
+  // A marker row so that a day with nothing overdue is still known to be recorded.
+  rows.push_back({today, "", 0});
+  // Past week ends without a record: from the task history, once.
+  const std::string first = LocalDayString(rt_.calendar(), now - std::int64_t{weeks} * 7 * kMicrosPerDay);
+  JZ_ASSIGN_OR_RETURN(std::vector<OverdueHistoryRow> have,
+                      rt_.store().ListOverdueHistory(first, today));
+  std::map<std::string, bool> recorded;
+  for (const auto& r : have) recorded[r.day] = true;
+  std::vector<std::pair<std::string, Micros>> missing;
+  for (int w = weeks; w >= 1; --w) {
+    const Micros at = now - std::int64_t{w} * 7 * kMicrosPerDay;
+    const std::string day = LocalDayString(rt_.calendar(), at);
+    if (!recorded.count(day)) missing.emplace_back(day, at);
+  }
+  if (!missing.empty()) {
+    JZ_ASSIGN_OR_RETURN(std::vector<OverdueHistoryRow> past, rt_.store().CountOverdueAt(missing));
+    for (const auto& m : missing) rows.push_back({m.first, "", 0});
+    rows.insert(rows.end(), past.begin(), past.end());
+  }
+  JZ_RETURN_IF_ERROR(rt_.store().SaveOverdueHistory(rows));
+  history_day_ = today;
+  return Status::Ok();
+}
+
+void DeadlineClock::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void DeadlineClock::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeadlineClock::Loop() {
+  for (;;) {
+    auto tick = Tick();
+    if (!tick.ok()) {
+      spdlog::warn(R"({{"event":"deadline_clock_error","error":"{}"}})", tick.status().ToString());
+    } else if (tick->levels_fired > 0) {
+      spdlog::info(R"({{"event":"deadline_clock","tasks":{},"levels":{},"notifications":{}}})",
+                   tick->tasks, tick->levels_fired, tick->notifications);
+    }
+    Status h = RecordOverdueHistory();
+    if (!h.ok()) {
+      spdlog::warn(R"({{"event":"overdue_history_error","error":"{}"}})", h.ToString());
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    if (cv_.wait_for(lock, options_.interval, [this] { return stopping_; })) return;
+  }
+}
+
+}  // namespace jiuzhu
