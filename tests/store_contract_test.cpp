@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "engine/store/case_store.hpp"
@@ -209,6 +210,7 @@ void ExpectSameCase(const CaseRecord& want, const CaseRecord& got) {
   EXPECT_EQ(want.promised_by, got.promised_by);
   EXPECT_EQ(want.audit_head_seq, got.audit_head_seq);
   EXPECT_EQ(want.audit_head_hash, got.audit_head_hash);
+  EXPECT_EQ(want.decided_at, got.decided_at);
 }
 
 void ExpectSameTask(const TaskRecord& want, const TaskRecord& got) {
@@ -228,6 +230,8 @@ void ExpectSameTask(const TaskRecord& want, const TaskRecord& got) {
   EXPECT_EQ(want.completed_at, got.completed_at) << "task " << want.id;
   EXPECT_EQ(want.outcome, got.outcome) << "task " << want.id;
   EXPECT_EQ(want.referral_id, got.referral_id) << "task " << want.id;
+  EXPECT_EQ(want.escalation_level, got.escalation_level) << "task " << want.id;
+  EXPECT_EQ(want.escalate_at, got.escalate_at) << "task " << want.id;
 }
 
 void ExpectSameReferral(const ReferralRecord& want, const ReferralRecord& got) {
@@ -322,6 +326,31 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
   }
 
   void SeedOrgUnits() { ASSERT_OK(store_->ReplaceOrgUnits(TestOrgUnits())); }
+
+  // The committed case / task as stored now (a default record, and a failure, if missing).
+  CaseRecord CurrentCase(CaseId id) {
+    auto got = store_->GetCase(id);
+    EXPECT_TRUE(got.ok() && got->has_value()) << "case " << id;
+    return got.ok() && got->has_value() ? **got : CaseRecord{};
+  }
+  TaskRecord CurrentTask(CaseId case_id, TaskId id) {
+    auto tasks = store_->ListTasksForCase(case_id);
+    EXPECT_TRUE(tasks.ok()) << tasks.status().ToString();
+    if (tasks.ok()) {
+      for (const TaskRecord& t : *tasks) {
+        if (t.id == id) return t;
+      }
+    }
+    ADD_FAILURE() << "no task " << id;
+    return TaskRecord{};
+  }
+  // A command on the case as stored now that rewrites one task from its stored row.
+  CommandEffects UpdateTaskCommand(CaseId case_id, const TaskRecord& before,
+                                   const TaskRecord& after, const std::string& action) {
+    CommandEffects fx = NextCommand(CurrentCase(case_id), action);
+    fx.update_tasks = {{before, after}};
+    return fx;
+  }
 
   TempDir temp_;
   std::string migrations_dir_;
@@ -479,6 +508,7 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   c.assessment_json = R"({"income_per_capita":512.5,"members":["王𠀀芳","李明"]})";
   c.pledge_json = R"({"signed":true})";
   c.promised_by = kT0 + 10 * kMicrosPerDay;
+  c.decided_at = kT0 + kHour;
   c.version = 3;
   c.audit_head_seq = 1;
 
@@ -486,6 +516,8 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   visit.claimed_by = "zhang.san";
   visit.claimed_at = kT0 + kHour;
   visit.state = TaskState::kClaimed;
+  visit.escalation_level = 2;
+  visit.escalate_at = kT0 + 26 * kHour;
   TaskRecord feedback =
       MakeTask(1002, 101, "640202-canlian", "department_officer", kT0 + 5 * kMicrosPerDay);
   feedback.kind = "referral_feedback";
@@ -493,6 +525,7 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   feedback.org_path = "/6402/640202/640202-canlian/";
   feedback.referral_id = 5001;
   feedback.outcome = "";
+  feedback.escalate_at = kT0 + 5 * kMicrosPerDay;
 
   ReferralRecord referral;
   referral.id = 5001;
@@ -559,11 +592,18 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   // A later command updates the case, closes a task, answers the referral.
   CommandEffects next = NextCommand(c, "feedback");
   next.update_case->state = CaseState::kMonitor;
+  next.update_case->decided_at = kT0 + 2 * kMicrosPerDay;
   TaskRecord done = feedback;
   done.state = TaskState::kDone;
   done.completed_at = kT0 + 3 * kMicrosPerDay;
   done.outcome = "feedback";
-  next.update_tasks = {{feedback, done}};
+  done.escalate_at = 0;  // a closed task has no escalation left
+  TaskRecord escalated = visit;
+  escalated.escalation_level = 3;
+  escalated.escalate_at = 0;
+  escalated.org_unit_id = "640202";
+  escalated.org_path = kDistrictPath;
+  next.update_tasks = {{feedback, done}, {visit, escalated}};
   ReferralRecord answered = referral;
   answered.status = ReferralStatus::kAnswered;
   answered.answer = "provided";
@@ -577,6 +617,7 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   ExpectSameCase(*next.update_case, **got);
   tasks = store_->ListTasksForCase(101);
   ASSERT_TRUE(tasks.ok() && tasks->size() == 2u);
+  ExpectSameTask(escalated, (*tasks)[0]);
   ExpectSameTask(done, (*tasks)[1]);
   referrals = store_->ListReferralsForCase(101);
   ASSERT_TRUE(referrals.ok() && referrals->size() == 1u);
@@ -1428,6 +1469,706 @@ TEST_P(StoreContractTest, CountActiveTasksCountsOpenAndClaimedAndOverdueBeforeNo
   EXPECT_EQ(counts(kT0), (Counts{3, 1}));
 }
 
+// --- deadline clock: escalation fields, due tasks -----------------------------------------
+
+TEST_P(StoreContractTest, TaskUpdateConflictsWhenTheEscalationLevelChanged) {
+  const CaseRecord c = MakeCase(1801, Hash('e'));
+  TaskRecord task = MakeTask(18001, 1801, "640202001", "street_reviewer", kT0 + kHour);
+  task.escalate_at = task.due_at;
+  ASSERT_OK(ApplyAndCommit(Discover(c, {task})));
+
+  // The clock marks it overdue (level 0 → 1, next level in a day).
+  TaskRecord overdue = task;
+  overdue.escalation_level = 1;
+  overdue.escalate_at = kT0 + 25 * kHour;
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(1801, task, overdue, "escalate_task")));
+  ExpectSameTask(overdue, CurrentTask(1801, 18001));
+
+  // A command that read the task before the clock did (level 0) loses, though state, unit
+  // and role are unchanged; nothing of it is written.
+  TaskRecord claimed = task;
+  claimed.state = TaskState::kClaimed;
+  claimed.claimed_by = "zhang.san";
+  const CaseRecord before = CurrentCase(1801);
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    const Status s = (*txn)->Apply(UpdateTaskCommand(1801, task, claimed, "claim_task"));
+    EXPECT_EQ(s.code(), ErrorCode::kConflict) << s.ToString();
+    EXPECT_NE(s.message().find("18001"), std::string::npos) << s.message();
+  }
+  ExpectSameTask(overdue, CurrentTask(1801, 18001));
+  EXPECT_EQ(CurrentCase(1801).version, before.version);
+
+  // Read again at level 1, the claim goes through and keeps the escalation fields.
+  TaskRecord claimed_now = overdue;
+  claimed_now.state = TaskState::kClaimed;
+  claimed_now.claimed_by = "zhang.san";
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(1801, overdue, claimed_now, "claim_task")));
+  ExpectSameTask(claimed_now, CurrentTask(1801, 18001));
+}
+
+TEST_P(StoreContractTest, ClaimDueTasksReturnsDueTasksInEscalationOrderWithinTheLimit) {
+  auto next = store_->NextEscalationAt();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_FALSE(next->has_value()) << "no task, nothing to escalate";
+
+  const std::string street = "640202001";
+  auto task = [&](TaskId id, Micros escalate_at, TaskState state = TaskState::kOpen) {
+    TaskRecord t = MakeTask(id, 1901, street, "street_reviewer", kT0 - kHour, state);
+    t.escalate_at = escalate_at;
+    return t;
+  };
+  const TaskRecord late = task(19003, kT0 + 3);
+  const TaskRecord tie_b = task(19004, kT0 + 1);
+  TaskRecord tie_a = task(19002, kT0 + 1, TaskState::kClaimed);  // claimed tasks escalate too
+  tie_a.claimed_by = "zhang.san";
+  tie_a.escalation_level = 1;
+  const TaskRecord not_yet = task(19001, kT0 + 10);
+  const TaskRecord finished = task(19005, 0);            // every level already fired
+  TaskRecord closed = task(19006, 0, TaskState::kDone);  // closing clears escalate_at
+  closed.completed_at = kT0 - 2 * kHour;
+  ASSERT_OK(ApplyAndCommit(
+      Discover(MakeCase(1901, Hash('f')), {late, tie_b, tie_a, not_yet, finished, closed})));
+
+  next = store_->NextEscalationAt();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ(**next, kT0 + 1);
+
+  auto claim = [&](Micros now, int limit) -> std::vector<TaskRecord> {
+    auto txn = store_->BeginWrite();
+    EXPECT_TRUE(txn.ok()) << txn.status().ToString();
+    if (!txn.ok()) return {};
+    auto due = (*txn)->ClaimDueTasks(now, limit);
+    EXPECT_TRUE(due.ok()) << due.status().ToString();
+    return due.ok() ? *due : std::vector<TaskRecord>{};
+  };
+  // (escalate_at, id): 19002 and 19004 at +1, then 19003 at +3; 19001 (+10) not yet.
+  auto due = claim(kT0 + 5, 10);
+  EXPECT_EQ(TaskIds(due), (std::vector<TaskId>{19002, 19004, 19003}));
+  if (!due.empty()) ExpectSameTask(tie_a, due[0]);
+  EXPECT_EQ(TaskIds(claim(kT0 + 5, 2)), (std::vector<TaskId>{19002, 19004}));
+  EXPECT_EQ(TaskIds(claim(kT0 + 3, 10)), (std::vector<TaskId>{19002, 19004, 19003}))
+      << "escalate_at == now is due";
+  EXPECT_TRUE(claim(kT0, 10).empty());
+  EXPECT_EQ(TaskIds(claim(kT0 + 10, 10)), (std::vector<TaskId>{19002, 19004, 19003, 19001}));
+
+  // Once a task's escalations are done (escalate_at 0) it is neither due nor next.
+  for (const TaskRecord& t : {tie_a, tie_b}) {
+    TaskRecord done_escalating = t;
+    done_escalating.escalate_at = 0;
+    ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(1901, t, done_escalating, "escalate_task")));
+  }
+  EXPECT_EQ(TaskIds(claim(kT0 + 5, 10)), (std::vector<TaskId>{19003}));
+  next = store_->NextEscalationAt();
+  ASSERT_TRUE(next.ok() && next->has_value()) << next.status().ToString();
+  EXPECT_EQ(**next, kT0 + 3);
+}
+
+TEST_P(StoreContractTest, ListActiveTasksDueAfterPagesActiveTasksInIdOrder) {
+  const std::string street = "640202001";
+  const TaskRecord a = MakeTask(20001, 2001, street, "street_reviewer", kT0 + kHour);
+  const TaskRecord at_cut = MakeTask(20002, 2001, street, "street_reviewer", kT0);  // not after
+  TaskRecord b = MakeTask(20003, 2001, "640202", "approver", kT0 + 2 * kHour, TaskState::kClaimed);
+  b.claimed_by = "li.si";
+  const TaskRecord done =
+      MakeTask(20004, 2001, street, "street_reviewer", kT0 + kHour, TaskState::kDone);
+  const TaskRecord c = MakeTask(20005, 2001, street, "street_reviewer", kT0 + 1);
+  const TaskRecord earlier = MakeTask(20006, 2001, street, "street_reviewer", kT0 - kHour);
+  ASSERT_OK(ApplyAndCommit(Discover(MakeCase(2001, Hash('g')), {a, at_cut, b, done, c, earlier})));
+
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  auto page = [&](TaskId after_id, int limit) -> std::vector<TaskId> {
+    auto got = (*txn)->ListActiveTasksDueAfter(kT0, after_id, limit);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? TaskIds(*got) : std::vector<TaskId>{};
+  };
+  EXPECT_EQ(page(0, 10), (std::vector<TaskId>{20001, 20003, 20005}));
+  EXPECT_EQ(page(0, 2), (std::vector<TaskId>{20001, 20003}));
+  EXPECT_EQ(page(20003, 2), (std::vector<TaskId>{20005}));
+  EXPECT_TRUE(page(20005, 2).empty());
+  auto all = (*txn)->ListActiveTasksDueAfter(kT0 - 2 * kHour, 0, 10);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(TaskIds(*all), (std::vector<TaskId>{20001, 20002, 20003, 20005, 20006}));
+  ExpectSameTask(b, (*all)[2]);
+}
+
+// --- notifications ------------------------------------------------------------------------
+
+NotificationRecord MakeNotification(std::int64_t id, const std::string& username,
+                                    NotificationKind kind, Micros created_at) {
+  NotificationRecord n;
+  n.id = id;
+  n.username = username;
+  n.kind = kind;
+  n.title = "任务已超期 𠀀 #" + std::to_string(id);
+  n.body = "入户核查任务已超过办理时限，请尽快处理。";
+  n.task_id = 3000 + id;
+  n.case_id = 2101;
+  n.created_at = created_at;
+  return n;
+}
+
+void ExpectSameNotification(const NotificationRecord& want, const NotificationRecord& got) {
+  EXPECT_EQ(want.id, got.id);
+  EXPECT_EQ(want.username, got.username) << "notification " << want.id;
+  EXPECT_EQ(want.kind, got.kind) << "notification " << want.id;
+  EXPECT_EQ(want.title, got.title) << "notification " << want.id;
+  EXPECT_EQ(want.body, got.body) << "notification " << want.id;
+  EXPECT_EQ(want.task_id, got.task_id) << "notification " << want.id;
+  EXPECT_EQ(want.case_id, got.case_id) << "notification " << want.id;
+  EXPECT_EQ(want.created_at, got.created_at) << "notification " << want.id;
+  EXPECT_EQ(want.read_at, got.read_at) << "notification " << want.id;
+}
+
+std::vector<std::int64_t> NotificationIds(const std::vector<NotificationRecord>& ns) {
+  std::vector<std::int64_t> ids;
+  for (const NotificationRecord& n : ns) ids.push_back(n.id);
+  return ids;
+}
+
+TEST_P(StoreContractTest, NotificationsAreListedNewestFirstCountedAndMarkedRead) {
+  using Ids = std::vector<std::int64_t>;
+  std::vector<NotificationRecord> mine;
+  const NotificationKind kinds[] = {NotificationKind::kReminder, NotificationKind::kOverdue,
+                                    NotificationKind::kEscalation, NotificationKind::kReassigned,
+                                    NotificationKind::kDeadlineChanged};
+  for (int i = 0; i < 5; ++i) {
+    mine.push_back(MakeNotification(i + 1, "zhang.san", kinds[i], kT0 + i));
+  }
+  mine[1].read_at = kT0 + kHour;  // stored already read
+  const NotificationRecord theirs =
+      MakeNotification(6, "li.si", NotificationKind::kOverdue, kT0 + 10);
+  CommandEffects fx = Discover(MakeCase(2101, Hash('h')));
+  fx.insert_notifications = mine;
+  fx.insert_notifications.push_back(theirs);
+  ASSERT_OK(ApplyAndCommit(fx));
+
+  auto list = [&](const std::string& user, bool unread_only, std::int64_t before, int limit) {
+    auto got = store_->ListNotifications(user, unread_only, before, limit);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? *got : std::vector<NotificationRecord>{};
+  };
+  auto unread = [&](const std::string& user) {
+    auto n = store_->CountUnreadNotifications(user);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : std::int64_t{-1};
+  };
+  auto mark = [&](const std::string& user, std::int64_t id, Micros at) {
+    auto n = store_->MarkNotificationsRead(user, id, at);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : std::int64_t{-1};
+  };
+
+  // Field by field, every kind, newest (highest id) first.
+  auto all = list("zhang.san", false, 0, 50);
+  ASSERT_EQ(NotificationIds(all), (Ids{5, 4, 3, 2, 1}));
+  for (size_t i = 0; i < all.size(); ++i) ExpectSameNotification(mine[4 - i], all[i]);
+  EXPECT_EQ(NotificationIds(list("zhang.san", true, 0, 50)), (Ids{5, 4, 3, 1}));
+  EXPECT_EQ(NotificationIds(list("li.si", false, 0, 50)), (Ids{6}));
+  EXPECT_TRUE(list("nobody", false, 0, 50).empty());
+
+  // Pages below before_id.
+  EXPECT_EQ(NotificationIds(list("zhang.san", false, 0, 2)), (Ids{5, 4}));
+  EXPECT_EQ(NotificationIds(list("zhang.san", false, 4, 2)), (Ids{3, 2}));
+  EXPECT_EQ(NotificationIds(list("zhang.san", false, 2, 2)), (Ids{1}));
+  EXPECT_TRUE(list("zhang.san", false, 1, 2).empty());
+  EXPECT_EQ(NotificationIds(list("zhang.san", true, 3, 2)), (Ids{1}));
+
+  EXPECT_EQ(unread("zhang.san"), 4);
+  EXPECT_EQ(unread("li.si"), 1);
+  EXPECT_EQ(unread("nobody"), 0);
+
+  // One: only an unread notification of that person changes.
+  EXPECT_EQ(mark("zhang.san", 3, kT0 + 2 * kHour), 1);
+  EXPECT_EQ(mark("zhang.san", 3, kT0 + 3 * kHour), 0) << "already read";
+  EXPECT_EQ(mark("zhang.san", 2, kT0 + 3 * kHour), 0) << "stored read";
+  EXPECT_EQ(mark("zhang.san", 6, kT0 + 3 * kHour), 0) << "li.si's";
+  EXPECT_EQ(mark("zhang.san", 99, kT0 + 3 * kHour), 0) << "missing";
+  EXPECT_EQ(unread("zhang.san"), 3);
+  EXPECT_EQ(unread("li.si"), 1);
+  EXPECT_EQ(NotificationIds(list("zhang.san", true, 0, 50)), (Ids{5, 4, 1}));
+  all = list("zhang.san", false, 0, 50);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[2].read_at, kT0 + 2 * kHour) << "the first mark's time stays";
+  EXPECT_EQ(all[3].read_at, kT0 + kHour);
+
+  // All of one person's unread ones; the other person's stay unread.
+  EXPECT_EQ(mark("zhang.san", 0, kT0 + 4 * kHour), 3);
+  EXPECT_EQ(unread("zhang.san"), 0);
+  EXPECT_TRUE(list("zhang.san", true, 0, 50).empty());
+  all = list("zhang.san", false, 0, 50);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].read_at, kT0 + 4 * kHour);
+  EXPECT_EQ(all[2].read_at, kT0 + 2 * kHour);
+  EXPECT_EQ(all[3].read_at, kT0 + kHour);
+  EXPECT_EQ(mark("zhang.san", 0, kT0 + 5 * kHour), 0);
+  EXPECT_EQ(unread("li.si"), 1);
+  auto li = list("li.si", false, 0, 50);
+  ASSERT_EQ(li.size(), 1u);
+  ExpectSameNotification(theirs, li[0]);
+}
+
+TEST_P(StoreContractTest, NotificationsRollBackWithTheirTransactionOrSavepoint) {
+  const CaseRecord c = MakeCase(2201, Hash('i'));
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    CommandEffects kept = Discover(c);
+    kept.insert_notifications = {
+        MakeNotification(11, "zhang.san", NotificationKind::kOverdue, kT0)};
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->Apply(kept));
+    ASSERT_OK((*txn)->ReleaseSavepoint());
+    CommandEffects undone = NextCommand(c, "escalate_task");
+    undone.insert_notifications = {
+        MakeNotification(12, "zhang.san", NotificationKind::kEscalation, kT0 + 1)};
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->Apply(undone));
+    ASSERT_OK((*txn)->RollbackToSavepoint());
+    ASSERT_OK((*txn)->Commit());
+  }
+  auto listed = store_->ListNotifications("zhang.san", false, 0, 50);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(NotificationIds(*listed), (std::vector<std::int64_t>{11}));
+
+  // A transaction dropped without commit leaves nothing.
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    CommandEffects fx = NextCommand(c, "escalate_task");
+    fx.insert_notifications = {
+        MakeNotification(13, "zhang.san", NotificationKind::kReminder, kT0 + 2)};
+    ASSERT_OK((*txn)->Apply(fx));
+  }
+  // A notification id that exists already is refused, and its command with it.
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    CommandEffects fx = NextCommand(c, "escalate_task");
+    fx.insert_notifications = {MakeNotification(11, "li.si", NotificationKind::kReminder, kT0 + 3)};
+    EXPECT_CODE((*txn)->Apply(fx), ErrorCode::kAlreadyExists);
+  }
+  listed = store_->ListNotifications("zhang.san", false, 0, 50);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(NotificationIds(*listed), (std::vector<std::int64_t>{11}));
+  auto unread = store_->CountUnreadNotifications("zhang.san");
+  ASSERT_TRUE(unread.ok());
+  EXPECT_EQ(*unread, 1);
+  auto other = store_->CountUnreadNotifications("li.si");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, 0);
+  EXPECT_EQ(CurrentCase(2201).version, c.version);
+}
+
+// --- supervisors' board --------------------------------------------------------------------
+
+using BoardRow = std::tuple<std::string, std::string, std::string, bool, std::int64_t>;
+
+std::vector<BoardRow> BoardRows(const std::vector<BoardCount>& counts) {
+  std::vector<BoardRow> rows;
+  for (const BoardCount& b : counts) {
+    rows.emplace_back(b.org_unit_id, b.programme, CaseStateName(b.stage), b.overdue, b.n);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+TEST_P(StoreContractTest, BoardCountersFollowInsertsClaimsOverdueMarksClosingAndRollbacks) {
+  auto board = [&] {
+    auto got = store_->ListBoardCounts();
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? BoardRows(*got) : std::vector<BoardRow>{};
+  };
+  using Rows = std::vector<BoardRow>;
+  const std::string street = "640202001";
+  const std::string district = "640202";
+  EXPECT_TRUE(board().empty());
+
+  // Ids in different counter slots (id % 16) of one board cell.
+  const TaskRecord s1 = MakeTask(23001, 2301, street, "street_reviewer", kT0 + kHour);
+  const TaskRecord s2 = MakeTask(23002, 2301, street, "village_officer", kT0 + kHour);
+  TaskRecord s3 = MakeTask(23019, 2301, street, "street_reviewer", kT0 + 2 * kHour);
+  TaskRecord d1 = MakeTask(23004, 2301, district, "approver", kT0 + kHour);
+  d1.programme = "linshi";
+  d1.stage = CaseState::kApprove;
+  const TaskRecord finished =
+      MakeTask(23005, 2301, street, "street_reviewer", kT0, TaskState::kDone);
+  ASSERT_OK(ApplyAndCommit(Discover(MakeCase(2301, Hash('j')), {s1, s2, s3, d1, finished})));
+  EXPECT_EQ(board(), (Rows{{district, "linshi", "approve", false, 1},
+                           {street, "dibao", "assess", false, 3}}));
+
+  // A claim keeps the task active: no change.
+  TaskRecord claimed = s1;
+  claimed.state = TaskState::kClaimed;
+  claimed.claimed_by = "zhang.san";
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(2301, s1, claimed, "claim_task")));
+  EXPECT_EQ(board(), (Rows{{district, "linshi", "approve", false, 1},
+                           {street, "dibao", "assess", false, 3}}));
+
+  // The clock marks two tasks overdue (level 0 → 1), one of them later escalated (1 → 2).
+  TaskRecord late = claimed;
+  late.escalation_level = 1;
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(2301, claimed, late, "escalate_task")));
+  TaskRecord late_d1 = d1;
+  late_d1.escalation_level = 1;
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(2301, d1, late_d1, "escalate_task")));
+  TaskRecord later = late;
+  later.escalation_level = 2;
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(2301, late, later, "escalate_task")));
+  EXPECT_EQ(board(), (Rows{{district, "linshi", "approve", true, 1},
+                           {street, "dibao", "assess", false, 2},
+                           {street, "dibao", "assess", true, 1}}));
+
+  // Closing an overdue task and an on-time one; empty cells are not listed.
+  TaskRecord late_done = later;
+  late_done.state = TaskState::kDone;
+  late_done.completed_at = kT0 + 3 * kHour;
+  late_done.escalate_at = 0;
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(2301, later, late_done, "complete_task")));
+  TaskRecord s2_cancelled = s2;
+  s2_cancelled.state = TaskState::kCancelled;
+  s2_cancelled.completed_at = kT0 + 3 * kHour;
+  ASSERT_OK(ApplyAndCommit(UpdateTaskCommand(2301, s2, s2_cancelled, "cancel_task")));
+  EXPECT_EQ(board(), (Rows{{district, "linshi", "approve", true, 1},
+                           {street, "dibao", "assess", false, 1}}));
+
+  // In one batch: a kept command adds a task, a command rolled back to its savepoint (that
+  // marked s3 overdue and added another) leaves no trace.
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->Savepoint());
+    TaskRecord kept = MakeTask(23030, 2302, district, "approver", kT0 + kHour);
+    kept.programme = "linshi";
+    kept.stage = CaseState::kApprove;
+    ASSERT_OK((*txn)->Apply(Discover(MakeCase(2302, Hash('k')), {kept})));
+    ASSERT_OK((*txn)->ReleaseSavepoint());
+    ASSERT_OK((*txn)->Savepoint());
+    TaskRecord s3_late = s3;
+    s3_late.escalation_level = 1;
+    CommandEffects undone = UpdateTaskCommand(2301, s3, s3_late, "escalate_task");
+    undone.insert_tasks = {MakeTask(23031, 2301, street, "street_reviewer", kT0)};
+    ASSERT_OK((*txn)->Apply(undone));
+    ASSERT_OK((*txn)->RollbackToSavepoint());
+    ASSERT_OK((*txn)->Commit());
+  }
+  EXPECT_EQ(board(), (Rows{{district, "linshi", "approve", false, 1},
+                           {district, "linshi", "approve", true, 1},
+                           {street, "dibao", "assess", false, 1}}));
+
+  // A failed command (stale task) changes nothing either.
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    TaskRecord again = late_d1;
+    again.escalation_level = 2;
+    EXPECT_CODE((*txn)->Apply(UpdateTaskCommand(2301, d1, again, "escalate_task")),
+                ErrorCode::kConflict);
+  }
+  EXPECT_EQ(board(), (Rows{{district, "linshi", "approve", false, 1},
+                           {district, "linshi", "approve", true, 1},
+                           {street, "dibao", "assess", false, 1}}));
+}
+
+TEST_P(StoreContractTest, CountActiveDueBetweenGroupsActiveTasksDueInTheWindow) {
+  const std::string street = "640202001";
+  const std::string district = "640202";
+  const Micros day = kMicrosPerDay;
+  const TaskRecord at_start = MakeTask(24001, 2401, street, "street_reviewer", kT0);
+  const TaskRecord inside = MakeTask(24002, 2401, street, "street_reviewer", kT0 + day - 1);
+  const TaskRecord at_end = MakeTask(24003, 2401, street, "street_reviewer", kT0 + day);
+  const TaskRecord before = MakeTask(24004, 2401, street, "street_reviewer", kT0 - 1);
+  TaskRecord claimed =
+      MakeTask(24005, 2401, district, "approver", kT0 + kHour, TaskState::kClaimed);
+  claimed.claimed_by = "li.si";
+  claimed.stage = CaseState::kApprove;
+  TaskRecord overdue_marked = MakeTask(24006, 2401, street, "street_reviewer", kT0 + kHour);
+  overdue_marked.programme = "linshi";
+  overdue_marked.escalation_level = 1;
+  const TaskRecord done =
+      MakeTask(24007, 2401, street, "street_reviewer", kT0 + kHour, TaskState::kDone);
+  const TaskRecord cancelled =
+      MakeTask(24008, 2401, street, "street_reviewer", kT0 + kHour, TaskState::kCancelled);
+  ASSERT_OK(
+      ApplyAndCommit(Discover(MakeCase(2401, Hash('l')), {at_start, inside, at_end, before, claimed,
+                                                          overdue_marked, done, cancelled})));
+
+  auto due = store_->CountActiveDueBetween(kT0, kT0 + day);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  EXPECT_EQ(BoardRows(*due), (std::vector<BoardRow>{{district, "dibao", "approve", false, 1},
+                                                    {street, "dibao", "assess", false, 2},
+                                                    {street, "linshi", "assess", false, 1}}));
+  due = store_->CountActiveDueBetween(kT0 + day, kT0 + 2 * day);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  EXPECT_EQ(BoardRows(*due), (std::vector<BoardRow>{{street, "dibao", "assess", false, 1}}));
+  due = store_->CountActiveDueBetween(kT0 + 2 * day, kT0 + 3 * day);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  EXPECT_TRUE(due->empty());
+}
+
+TEST_P(StoreContractTest, ListOverduePagesInDueOrderWithFiltersAndTheApplicantName) {
+  CaseRecord near = MakeCase(2501, Hash('m'));
+  near.applicant_name = "王𠀀芳";
+  CaseRecord far = MakeCase(2502, Hash('n'), CaseState::kAssess, kOtherDistrictPath + "640205001/");
+  far.applicant_name = "李四";
+  auto overdue = [](TaskId id, CaseId case_id, const std::string& unit, Micros due, int level) {
+    TaskRecord t = MakeTask(id, case_id, unit, "street_reviewer", due);
+    t.escalation_level = level;
+    t.escalate_at = due + 24 * kHour;
+    return t;
+  };
+  const TaskRecord o1 = overdue(25001, 2501, "640202001", kT0 - 3 * kHour, 1);
+  TaskRecord o2 = overdue(25002, 2501, "640202001", kT0 - 2 * kHour, 2);
+  o2.programme = "linshi";
+  o2.stage = CaseState::kApprove;
+  o2.state = TaskState::kClaimed;
+  o2.claimed_by = "zhang.san";
+  const TaskRecord o3 = overdue(25003, 2501, "640202", kT0 - 2 * kHour, 1);  // ties with o2
+  TaskRecord o4 = overdue(25004, 2502, "640205", kT0 - 4 * kHour, 3);
+  o4.org_path = kOtherDistrictPath;
+  const TaskRecord unmarked = overdue(25005, 2501, "640202001", kT0 - 5 * kHour, 0);
+  TaskRecord closed = overdue(25006, 2501, "640202001", kT0 - 6 * kHour, 1);
+  closed.state = TaskState::kDone;
+  closed.completed_at = kT0;
+  closed.escalate_at = 0;
+  ASSERT_OK(ApplyAndCommit(Discover(near, {o1, o2, o3, unmarked, closed})));
+  ASSERT_OK(ApplyAndCommit(Discover(far, {o4})));
+
+  auto list = [&](const OverdueQuery& q) {
+    auto got = store_->ListOverdue(q);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? *got : std::vector<OverdueItem>{};
+  };
+  auto ids = [&](const OverdueQuery& q) {
+    std::vector<TaskId> out;
+    for (const OverdueItem& item : list(q)) out.push_back(item.task.id);
+    return out;
+  };
+  using Ids = std::vector<TaskId>;
+
+  OverdueQuery q;
+  q.org_path = kCityPath;
+  auto items = list(q);
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(items[0].task.id, 25004);
+  EXPECT_EQ(items[0].applicant_name, "李四");
+  ExpectSameTask(o4, items[0].task);
+  EXPECT_EQ(items[1].task.id, 25001);
+  EXPECT_EQ(items[1].applicant_name, "王𠀀芳");
+  ExpectSameTask(o2, items[2].task);
+  EXPECT_EQ(items[2].applicant_name, "王𠀀芳");
+  EXPECT_EQ(items[3].task.id, 25003);
+  OverdueQuery everywhere;  // no subtree: every unit
+  EXPECT_EQ(ids(everywhere), (Ids{25004, 25001, 25002, 25003}));
+
+  // Keyset pages, ties on due_at broken by id.
+  q.limit = 2;
+  EXPECT_EQ(ids(q), (Ids{25004, 25001}));
+  q.after_due = o1.due_at;
+  q.after_id = o1.id;
+  EXPECT_EQ(ids(q), (Ids{25002, 25003}));
+  q.after_due = o2.due_at;
+  q.after_id = o2.id;
+  EXPECT_EQ(ids(q), (Ids{25003}));
+  q.after_id = o3.id;
+  EXPECT_TRUE(ids(q).empty());
+
+  // Subtree, programme and stage filters.
+  OverdueQuery sub;
+  sub.org_path = kDistrictPath;
+  EXPECT_EQ(ids(sub), (Ids{25001, 25002, 25003}));
+  sub.org_path = kStreetPath;
+  EXPECT_EQ(ids(sub), (Ids{25001, 25002}));
+  sub.org_path = kOtherDistrictPath;
+  EXPECT_EQ(ids(sub), (Ids{25004}));
+  sub.org_path = "/6402/%/";  // the path is matched literally
+  EXPECT_TRUE(ids(sub).empty());
+  OverdueQuery programme;
+  programme.org_path = kCityPath;
+  programme.programme = "linshi";
+  EXPECT_EQ(ids(programme), (Ids{25002}));
+  programme.programme = "dibao";
+  EXPECT_EQ(ids(programme), (Ids{25004, 25001, 25003}));
+  OverdueQuery stage;
+  stage.org_path = kDistrictPath;
+  stage.stage = CaseState::kAssess;
+  EXPECT_EQ(ids(stage), (Ids{25001, 25003}));
+  stage.stage = CaseState::kApprove;
+  EXPECT_EQ(ids(stage), (Ids{25002}));
+  stage.programme = "dibao";
+  EXPECT_TRUE(ids(stage).empty());
+
+  // Closing a task takes it off the list; marking one overdue puts it on.
+  TaskRecord o1_done = o1;
+  o1_done.state = TaskState::kDone;
+  o1_done.completed_at = kT0;
+  o1_done.escalate_at = 0;
+  TaskRecord marked = unmarked;
+  marked.escalation_level = 1;
+  CommandEffects fx = NextCommand(CurrentCase(2501), "escalate_task");
+  fx.update_tasks = {{o1, o1_done}, {unmarked, marked}};
+  ASSERT_OK(ApplyAndCommit(fx));
+  EXPECT_EQ(ids(everywhere), (Ids{25005, 25004, 25002, 25003}));
+}
+
+// --- statistics: decisions and overdue history ------------------------------------------------
+
+TEST_P(StoreContractTest, ListDecisionsByPeriodAndSubtree) {
+  const Micros day = kMicrosPerDay;
+  auto decided = [](CaseId id, char hash, const std::string& path, Route route, Micros at) {
+    CaseRecord c = MakeCase(id, Hash(hash), CaseState::kRefer, path);
+    c.route = route;
+    c.created_at = kT0 - 10 * kMicrosPerDay + id;
+    c.decided_at = at;
+    return c;
+  };
+  const CaseRecord a = decided(2601, 'o', kVillagePath, Route::kFastTrack, kT0 + day);
+  const CaseRecord b =
+      decided(2602, 'p', kOtherDistrictPath + "640205001/", Route::kOrdinary, kT0 + 2 * day);
+  CaseRecord rejected = decided(2603, 'q', kStreetPath, Route::kOrdinary, kT0);
+  rejected.state = CaseState::kRejected;
+  const CaseRecord undecided = decided(2604, 'r', kVillagePath, Route::kUndecided, 0);
+  const CaseRecord later = decided(2605, 's', kVillagePath, Route::kOrdinary, kT0 + 5 * day);
+  for (const CaseRecord& c : std::vector<CaseRecord>{a, b, rejected, undecided, later}) {
+    ASSERT_OK(ApplyAndCommit(Discover(c)));
+  }
+
+  auto list = [&](const std::string& path, Micros from, Micros to) {
+    auto got = store_->ListDecisions(path, from, to);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    std::vector<CaseId> ids;
+    if (got.ok()) {
+      for (const DecisionRecord& d : *got) ids.push_back(d.case_id);
+    }
+    return ids;
+  };
+  using Ids = std::vector<CaseId>;
+  EXPECT_EQ(list(kCityPath, kT0, kT0 + 3 * day), (Ids{2603, 2601, 2602}));
+  EXPECT_EQ(list("", kT0, kT0 + 3 * day), (Ids{2603, 2601, 2602}));
+  EXPECT_EQ(list(kDistrictPath, kT0, kT0 + 3 * day), (Ids{2603, 2601}));
+  EXPECT_EQ(list(kVillagePath, kT0, kT0 + 10 * day), (Ids{2601, 2605}));
+  EXPECT_EQ(list(kOtherDistrictPath, kT0, kT0 + 3 * day), (Ids{2602}));
+  // [from, to): from is in, to is out.
+  EXPECT_EQ(list(kCityPath, kT0 + day, kT0 + 2 * day), (Ids{2601}));
+  EXPECT_TRUE(list(kCityPath, kT0 + 3 * day, kT0 + 5 * day).empty());
+  // An undecided case (decided_at 0) never shows, even in a window that starts at 0.
+  EXPECT_EQ(list(kVillagePath, 0, kT0), Ids{});
+
+  auto got = store_->ListDecisions(kCityPath, kT0 + day, kT0 + 3 * day);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].case_id, 2601);
+  EXPECT_EQ((*got)[0].org_path, kVillagePath);
+  EXPECT_EQ((*got)[0].route, Route::kFastTrack);
+  EXPECT_EQ((*got)[0].created_at, a.created_at);
+  EXPECT_EQ((*got)[0].decided_at, kT0 + day);
+  EXPECT_EQ((*got)[1].route, Route::kOrdinary);
+  EXPECT_EQ((*got)[1].org_path, b.org_path);
+
+  // decided_at set by a later command counts from then on.
+  CommandEffects decide = NextCommand(undecided, "approve");
+  decide.update_case->decided_at = kT0 + 2 * day + 1;
+  decide.update_case->route = Route::kOrdinary;
+  ASSERT_OK(ApplyAndCommit(decide));
+  EXPECT_EQ(list(kVillagePath, kT0, kT0 + 3 * day), (Ids{2601, 2604}));
+}
+
+std::vector<std::tuple<std::string, std::string, std::int64_t>> HistoryRows(
+    const std::vector<OverdueHistoryRow>& rows) {
+  std::vector<std::tuple<std::string, std::string, std::int64_t>> out;
+  for (const OverdueHistoryRow& r : rows) out.emplace_back(r.day, r.org_unit_id, r.overdue);
+  return out;
+}
+
+TEST_P(StoreContractTest, OverdueHistoryUpsertsAndListsByDay) {
+  using Rows = std::vector<std::tuple<std::string, std::string, std::int64_t>>;
+  ASSERT_OK(store_->SaveOverdueHistory({}));
+  ASSERT_OK(store_->SaveOverdueHistory({{"2026-05-01", "640202001", 3},
+                                        {"2026-05-01", "640202", 1},
+                                        {"2026-05-02", "640202001", 4},
+                                        {"2026-06-01", "640202001", 7}}));
+  // The scheduler runs again the same day: the day's rows are overwritten, others kept.
+  ASSERT_OK(
+      store_->SaveOverdueHistory({{"2026-05-01", "640202001", 5}, {"2026-05-01", "640205", 0}}));
+
+  auto list = [&](const std::string& from, const std::string& to) {
+    auto got = store_->ListOverdueHistory(from, to);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? HistoryRows(*got) : Rows{};
+  };
+  EXPECT_EQ(list("2026-05-01", "2026-05-31"), (Rows{{"2026-05-01", "640202", 1},
+                                                    {"2026-05-01", "640202001", 5},
+                                                    {"2026-05-01", "640205", 0},
+                                                    {"2026-05-02", "640202001", 4}}));
+  EXPECT_EQ(list("2026-05-02", "2026-06-01"),
+            (Rows{{"2026-05-02", "640202001", 4}, {"2026-06-01", "640202001", 7}}));
+  EXPECT_TRUE(list("2026-04-01", "2026-04-30").empty());
+}
+
+TEST_P(StoreContractTest, CountOverdueAtCountsTasksOpenAndPastDueAtEachInstant) {
+  const Micros day = kMicrosPerDay;
+  const std::string street = "640202001";
+  const std::string district = "640202";
+  auto task = [&](TaskId id, const std::string& unit, Micros created, Micros due, Micros completed,
+                  TaskState state) {
+    TaskRecord t =
+        MakeTask(id, 2701, unit, unit == street ? "street_reviewer" : "approver", due, state);
+    t.created_at = created;
+    t.completed_at = completed;
+    return t;
+  };
+  // h1 overdue from day 1 until done on day 3; h2 overdue from day 2, still open; h3 created
+  // on day 2, cancelled an hour after it fell due; h4 done exactly when it fell due; h5
+  // overdue from day 3, still claimed.
+  const TaskRecord h1 = task(27001, street, kT0, kT0 + day, kT0 + 3 * day, TaskState::kDone);
+  const TaskRecord h2 = task(27002, street, kT0, kT0 + 2 * day, 0, TaskState::kOpen);
+  const TaskRecord h3 = task(27003, street, kT0 + 2 * day, kT0 + 2 * day + kHour,
+                             kT0 + 2 * day + 2 * kHour, TaskState::kCancelled);
+  const TaskRecord h4 = task(27004, district, kT0, kT0 + day, kT0 + day, TaskState::kDone);
+  TaskRecord h5 = task(27005, district, kT0, kT0 + 3 * day, 0, TaskState::kClaimed);
+  h5.claimed_by = "li.si";
+  ASSERT_OK(ApplyAndCommit(Discover(MakeCase(2701, Hash('t')), {h1, h2, h3, h4, h5})));
+
+  auto got = store_->CountOverdueAt({{"d0", kT0},
+                                     {"d1", kT0 + day + kHour},
+                                     {"d2", kT0 + 2 * day + 90 * 60 * kMicrosPerSecond},
+                                     {"d2b", kT0 + 2 * day + 3 * kHour},
+                                     {"d4", kT0 + 4 * day}});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  auto rows = HistoryRows(*got);
+  std::sort(rows.begin(), rows.end());
+  using Rows = std::vector<std::tuple<std::string, std::string, std::int64_t>>;
+  EXPECT_EQ(rows, (Rows{{"d1", street, 1},
+                        {"d2", street, 3},
+                        {"d2b", street, 2},
+                        {"d4", district, 1},
+                        {"d4", street, 1}}));
+  auto none = store_->CountOverdueAt({});
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(StoreContractTest, SettingsAreUpserted) {
+  auto get = [&](const std::string& name) {
+    auto got = store_->GetSetting(name);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? *got : std::optional<std::string>("<error>");
+  };
+  EXPECT_EQ(get("calendar_fingerprint"), std::nullopt);
+  ASSERT_OK(store_->PutSetting("calendar_fingerprint", Hash('c')));
+  ASSERT_OK(store_->PutSetting("note", "节假日 𠀀"));
+  EXPECT_EQ(get("calendar_fingerprint"), Hash('c'));
+  ASSERT_OK(store_->PutSetting("calendar_fingerprint", Hash('d')));
+  EXPECT_EQ(get("calendar_fingerprint"), Hash('d'));
+  EXPECT_EQ(get("note"), std::string("节假日 𠀀"));
+  ASSERT_OK(store_->PutSetting("note", ""));
+  EXPECT_EQ(get("note"), std::string());
+  EXPECT_EQ(get("Calendar_Fingerprint"), std::nullopt) << "names are case-sensitive";
+}
+
 // --- two writers -------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, TwoWritersOnOneCaseNeverLoseAnUpdate) {
@@ -1692,6 +2433,56 @@ TEST(MysqlStoreConnectionTest, DeadlockIsAConflictAndEndsTheTransaction) {
     ASSERT_OK((*mine)->Apply(NextCommand(*a.insert_case, "after")));
     ASSERT_OK((*mine)->Commit());
   }
+}
+
+// Two scheduler processes tick at once: SKIP LOCKED gives each its own due tasks, and
+// neither waits for the other (a wait would end in the 10 s lock timeout, kConflict).
+TEST(MysqlStoreConnectionTest, ConcurrentClaimDueTasksGetDisjointSetsWithoutWaiting) {
+  JZ_OPEN_MARIADB_STORE_OR_RETURN(store, database);
+  std::vector<TaskRecord> tasks;
+  for (TaskId id = 28001; id <= 28005; ++id) {
+    TaskRecord t = MakeTask(id, 2801, "640202001", "street_reviewer", kT0 - kHour);
+    t.escalate_at = kT0 + (28006 - id);  // 28005 is due first
+    tasks.push_back(t);
+  }
+  TaskRecord not_due = MakeTask(28006, 2801, "640202001", "street_reviewer", kT0 + kHour);
+  not_due.escalate_at = kT0 + kHour;
+  tasks.push_back(not_due);
+  {
+    auto txn = store->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->Apply(Discover(MakeCase(2801, Hash('u')), tasks)));
+    ASSERT_OK((*txn)->Commit());
+  }
+  const Micros now = kT0 + 10;
+
+  auto first = store->BeginWrite();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto mine = (*first)->ClaimDueTasks(now, 2);
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  EXPECT_EQ(TaskIds(*mine), (std::vector<TaskId>{28005, 28004}));
+
+  // A second transaction (another process's clock) while the first holds its rows: it gets
+  // the rest at once. Had it waited, it would fail after the lock wait timeout.
+  auto second = store->BeginWrite();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  const auto start = std::chrono::steady_clock::now();
+  auto theirs = (*second)->ClaimDueTasks(now, 10);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+  EXPECT_EQ(TaskIds(*theirs), (std::vector<TaskId>{28003, 28002, 28001}));
+  EXPECT_LT(took, std::chrono::seconds(5)) << "the second claim waited for the first's rows";
+
+  ASSERT_OK((*first)->Commit());
+  // Once the first has committed (its locks gone), a third sees its rows again but not the
+  // second's, which are still held.
+  auto third = store->BeginWrite();
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  auto rest = (*third)->ClaimDueTasks(now, 10);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(TaskIds(*rest), (std::vector<TaskId>{28005, 28004}));
+  ASSERT_OK((*second)->Commit());
+  ASSERT_OK((*third)->Commit());
 }
 }  // namespace
 }  // namespace jiuzhu

@@ -75,18 +75,21 @@ const char kOrgUnitColumns[] = "id, name, tier, parent_id, department_code, path
 const char kCaseColumns[] =
     "id, programme, state, route, pool, version, applicant_name, id_hash, id_masked, id_cipher, "
     "village_id, org_path, assessment_json, pledge_json, created_at, updated_at, promised_by, "
-    "audit_head_seq, audit_head_hash";
+    "audit_head_seq, audit_head_hash, decided_at";
 const char kCaseValueColumns[] =
     "programme, state, route, pool, version, applicant_name, id_hash, open_id_hash, id_masked, "
     "id_cipher, village_id, org_path, assessment_json, pledge_json, created_at, updated_at, "
-    "promised_by, audit_head_seq, audit_head_hash";
+    "promised_by, audit_head_seq, audit_head_hash, decided_at";
 
+// tasks.overdue_due (migration 0005) is a STORED generated column: never written, never
+// listed here.
 const char kTaskColumns[] =
     "id, case_id, programme, stage, kind, role, org_unit_id, org_path, state, created_at, "
-    "due_at, claimed_by, claimed_at, completed_at, outcome, referral_id";
+    "due_at, claimed_by, claimed_at, completed_at, outcome, referral_id, escalation_level, "
+    "escalate_at";
 const char kTaskValueColumns[] =
     "case_id, programme, stage, kind, role, org_unit_id, org_path, state, created_at, due_at, "
-    "claimed_by, claimed_at, completed_at, outcome, referral_id";
+    "claimed_by, claimed_at, completed_at, outcome, referral_id, escalation_level, escalate_at";
 
 const char kReferralColumns[] =
     "id, case_id, department_code, department_unit_id, status, note, answer, answer_json, "
@@ -98,6 +101,9 @@ const char kReferralValueColumns[] =
 const char kAuditColumns[] =
     "case_id, seq, at, actor, role, org_unit_id, action, from_state, to_state, payload, "
     "prev_hash, hash";
+
+const char kNotificationColumns[] =
+    "id, username, kind, title, body, task_id, case_id, created_at, read_at";
 
 const char* ReferralStatusName(ReferralStatus s) {
   switch (s) {
@@ -147,6 +153,7 @@ Result<CaseRecord> ReadCase(sql::ResultSet& rs) {
   c.promised_by = r.Int();
   c.audit_head_seq = r.Int();
   c.audit_head_hash = r.Str();
+  c.decided_at = r.Int();
   return c;
 }
 
@@ -171,6 +178,8 @@ Result<TaskRecord> ReadTask(sql::ResultSet& rs) {
   t.completed_at = r.Int();
   t.outcome = r.Str();
   t.referral_id = r.Int();
+  t.escalation_level = static_cast<int>(r.Int());
+  t.escalate_at = r.Int();
   return t;
 }
 
@@ -210,6 +219,46 @@ Result<AuditEventRecord> ReadAuditEvent(sql::ResultSet& rs) {
   return e;
 }
 
+Result<NotificationRecord> ReadNotification(sql::ResultSet& rs) {
+  RowReader r(rs);
+  NotificationRecord n;
+  n.id = r.Int();
+  n.username = r.Str();
+  const std::string kind = r.Str();
+  JZ_ASSIGN_OR_RETURN(n.kind, ParseName(ParseNotificationKind(kind), "notification kind", kind));
+  n.title = r.Str();
+  n.body = r.Str();
+  n.task_id = r.Int();
+  n.case_id = r.Int();
+  n.created_at = r.Int();
+  n.read_at = r.Int();
+  return n;
+}
+
+Result<BoardCount> ReadBoardCount(sql::ResultSet& rs) {
+  RowReader r(rs);
+  BoardCount b;
+  b.org_unit_id = r.Str();
+  b.programme = r.Str();
+  const std::string stage = r.Str();
+  JZ_ASSIGN_OR_RETURN(b.stage, ParseName(ParseCaseState(stage), "task stage", stage));
+  b.overdue = r.Int() != 0;
+  b.n = r.Int();
+  return b;
+}
+
+Result<DecisionRecord> ReadDecision(sql::ResultSet& rs) {
+  RowReader r(rs);
+  DecisionRecord d;
+  d.case_id = r.Int();
+  d.org_path = r.Str();
+  const std::string route = r.Str();
+  JZ_ASSIGN_OR_RETURN(d.route, ParseName(ParseRoute(route), "route", route));
+  d.created_at = r.Int();
+  d.decided_at = r.Int();
+  return d;
+}
+
 void BindCaseValues(Binder& b, const CaseRecord& c) {
   b.Str(c.programme)
       .Str(CaseStateName(c.state))
@@ -229,7 +278,8 @@ void BindCaseValues(Binder& b, const CaseRecord& c) {
       .Int(c.updated_at)
       .Int(c.promised_by)
       .Int(c.audit_head_seq)
-      .Str(c.audit_head_hash);
+      .Str(c.audit_head_hash)
+      .Int(c.decided_at);
 }
 
 void BindTaskValues(Binder& b, const TaskRecord& t) {
@@ -247,7 +297,9 @@ void BindTaskValues(Binder& b, const TaskRecord& t) {
       .Int(t.claimed_at)
       .Int(t.completed_at)
       .Str(t.outcome)
-      .Int(t.referral_id);
+      .Int(t.referral_id)
+      .Int(t.escalation_level)
+      .Int(t.escalate_at);
 }
 
 void BindReferralValues(Binder& b, const ReferralRecord& r) {
@@ -261,6 +313,18 @@ void BindReferralValues(Binder& b, const ReferralRecord& r) {
       .Int(r.requested_at)
       .Int(r.due_at)
       .Int(r.answered_at);
+}
+
+void BindNotification(Binder& b, const NotificationRecord& n) {
+  b.Int(n.id)
+      .Str(n.username)
+      .Str(NotificationKindName(n.kind))
+      .Str(n.title)
+      .Str(n.body)
+      .Int(n.task_id)
+      .Int(n.case_id)
+      .Int(n.created_at)
+      .Int(n.read_at);
 }
 
 void BindAuditEvent(Binder& b, const AuditEventRecord& e) {

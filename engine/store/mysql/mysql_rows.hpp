@@ -10,6 +10,7 @@
 #include <cppconn/resultset.h>
 
 #include "engine/common/status.hpp"
+#include "engine/store/case_store.hpp"
 #include "engine/store/records.hpp"
 
 namespace jiuzhu::mysql {
@@ -46,12 +47,18 @@ extern const char kCaseColumns[];
 extern const char kTaskColumns[];
 extern const char kReferralColumns[];
 extern const char kAuditColumns[];
+extern const char kNotificationColumns[];
 
 Result<OrgUnitRecord> ReadOrgUnit(sql::ResultSet& rs);
 Result<CaseRecord> ReadCase(sql::ResultSet& rs);
 Result<TaskRecord> ReadTask(sql::ResultSet& rs);
 Result<ReferralRecord> ReadReferral(sql::ResultSet& rs);
 Result<AuditEventRecord> ReadAuditEvent(sql::ResultSet& rs);
+Result<NotificationRecord> ReadNotification(sql::ResultSet& rs);  // kNotificationColumns
+// (org_unit_id, programme, stage, overdue, n).
+Result<BoardCount> ReadBoardCount(sql::ResultSet& rs);
+// (id, org_path, route, created_at, decided_at) of a case.
+Result<DecisionRecord> ReadDecision(sql::ResultSet& rs);
 
 // The column values of a record except its id, in the order of the matching
 // k*ValueColumns text used by the INSERT and UPDATE statements. open_id_hash is derived:
@@ -60,7 +67,8 @@ Result<AuditEventRecord> ReadAuditEvent(sql::ResultSet& rs);
 void BindCaseValues(Binder& b, const CaseRecord& c);
 void BindTaskValues(Binder& b, const TaskRecord& t);
 void BindReferralValues(Binder& b, const ReferralRecord& r);
-void BindAuditEvent(Binder& b, const AuditEventRecord& e);  // every column
+void BindAuditEvent(Binder& b, const AuditEventRecord& e);      // every column
+void BindNotification(Binder& b, const NotificationRecord& n);  // kNotificationColumns
 
 extern const char kCaseValueColumns[];
 extern const char kTaskValueColumns[];

@@ -1,6 +1,7 @@
 #include "engine/store/mysql/mysql_store.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <utility>
@@ -554,8 +555,8 @@ Result<TaskPage> MysqlStore::ListInbox(const InboxQuery& q) {
     filter_params.emplace_back(q.due_before);
   }
 
-  // The total without filters comes from the per-queue counts kept by the triggers of
-  // migration 0003 (at most 16 rows per arm); with filters (or for "mine") it is counted.
+  // The total without filters comes from the per-queue counters (task_queue_counts, kept by
+  // MysqlTxn::Commit; at most 16 rows per arm); with filters (or for "mine") it is counted.
   const bool plain = !q.mine_only && filters.empty();
   std::string count_sql = "SELECT 0";
   std::vector<Param> count_params;
@@ -675,6 +676,221 @@ Result<std::int64_t> MysqlStore::PurgeIdempotency(Micros before) {
     purged += *deleted;
     if (*deleted < kBatch) return purged;
   }
+}
+
+// --- deadline clock and supervisors' board -------------------------------------------
+
+Result<std::optional<Micros>> MysqlStore::NextEscalationAt() {
+  return WithConnection(
+      *pool_, "NextEscalationAt", [&](Connection& c) -> Result<std::optional<Micros>> {
+        std::unique_ptr<sql::ResultSet> rs(
+            c.Prepared("SELECT MIN(escalate_at) FROM tasks WHERE escalate_at > 0").executeQuery());
+        if (!rs->next() || rs->isNull(1)) return std::optional<Micros>();
+        return std::optional<Micros>(rs->getInt64(1));
+      });
+}
+
+Result<std::vector<BoardCount>> MysqlStore::ListBoardCounts() {
+  return WithConnection(*pool_, "ListBoardCounts", [&](Connection& c) {
+    return ReadAll<BoardCount>(
+        c.Prepared("SELECT org_unit_id, programme, stage, overdue, SUM(n) FROM task_board_counts "
+                   "GROUP BY org_unit_id, programme, stage, overdue HAVING SUM(n) <> 0 "
+                   "ORDER BY org_unit_id, programme, stage, overdue"),
+        mysql::ReadBoardCount);
+  });
+}
+
+Result<std::vector<BoardCount>> MysqlStore::CountActiveDueBetween(Micros from, Micros to) {
+  return WithConnection(*pool_, "CountActiveDueBetween", [&](Connection& c) {
+    // A range of tasks_state_due (state, due_at, org_unit_id, programme, stage) per state.
+    sql::PreparedStatement& ps = c.Prepared(
+        "SELECT org_unit_id, programme, stage, 0, COUNT(*) FROM tasks "
+        "WHERE state IN (?, ?) AND due_at >= ? AND due_at < ? "
+        "GROUP BY org_unit_id, programme, stage ORDER BY org_unit_id, programme, stage");
+    Binder(ps)
+        .Str(TaskStateName(TaskState::kOpen))
+        .Str(TaskStateName(TaskState::kClaimed))
+        .Int(from)
+        .Int(to);
+    return ReadAll<BoardCount>(ps, mysql::ReadBoardCount);
+  });
+}
+
+Result<std::vector<OverdueItem>> MysqlStore::ListOverdue(const OverdueQuery& q) {
+  if (q.limit <= 0) return std::vector<OverdueItem>();
+  std::string sql = std::string("SELECT ") + mysql::kTaskColumns +
+                    ", (SELECT applicant_name FROM cases WHERE cases.id = tasks.case_id) "
+                    "FROM tasks WHERE overdue_due IS NOT NULL "
+                    "AND (overdue_due > ? OR (overdue_due = ? AND id > ?))";
+  std::vector<Param> params = {q.after_due, q.after_due, q.after_id};
+  if (!q.org_path.empty()) {
+    sql += " AND org_path LIKE ? ESCAPE '!'";
+    params.emplace_back(EscapeLike(q.org_path) + "%");
+  }
+  if (!q.programme.empty()) {
+    sql += " AND programme = ?";
+    params.emplace_back(q.programme);
+  }
+  if (q.stage) {
+    sql += " AND stage = ?";
+    params.emplace_back(std::string(CaseStateName(*q.stage)));
+  }
+  sql += " ORDER BY overdue_due, id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(q.limit));
+  return WithConnection(
+      *pool_, "ListOverdue", [&](Connection& c) -> Result<std::vector<OverdueItem>> {
+        auto ps = c.PrepareOnce(sql);
+        BindAll(*ps, params);
+        std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+        std::vector<OverdueItem> out;
+        while (rs->next()) {
+          OverdueItem item;
+          JZ_ASSIGN_OR_RETURN(item.task, mysql::ReadTask(*rs));
+          item.applicant_name = rs->getString(19).asStdString();  // after the 18 task columns
+          out.push_back(std::move(item));
+        }
+        return out;
+      });
+}
+
+Result<std::vector<DecisionRecord>> MysqlStore::ListDecisions(const std::string& org_path,
+                                                              Micros from, Micros to) {
+  return WithConnection(*pool_, "ListDecisions", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(
+        "SELECT id, org_path, route, created_at, decided_at FROM cases "
+        "WHERE decided_at > 0 AND decided_at >= ? AND decided_at < ? "
+        "AND org_path LIKE ? ESCAPE '!' ORDER BY decided_at, id");
+    Binder(ps).Int(from).Int(to).Str(EscapeLike(org_path) + "%");
+    return ReadAll<DecisionRecord>(ps, mysql::ReadDecision);
+  });
+}
+
+Status MysqlStore::SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) {
+  return InTransaction(*pool_, "SaveOverdueHistory", [&](Connection& c) -> Status {
+    for (const OverdueHistoryRow& r : rows) {
+      sql::PreparedStatement& ps = c.Prepared(
+          "INSERT INTO overdue_history (day, org_unit_id, overdue) VALUES (?, ?, ?) "
+          "ON DUPLICATE KEY UPDATE overdue = VALUES(overdue)");
+      Binder(ps).Str(r.day).Str(r.org_unit_id).Int(r.overdue);
+      ps.executeUpdate();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<OverdueHistoryRow>> MysqlStore::ListOverdueHistory(const std::string& from_day,
+                                                                      const std::string& to_day) {
+  return WithConnection(
+      *pool_, "ListOverdueHistory", [&](Connection& c) -> Result<std::vector<OverdueHistoryRow>> {
+        sql::PreparedStatement& ps = c.Prepared(
+            "SELECT day, org_unit_id, overdue FROM overdue_history WHERE day >= ? AND day <= ? "
+            "ORDER BY day, org_unit_id");
+        Binder(ps).Str(from_day).Str(to_day);
+        std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+        std::vector<OverdueHistoryRow> out;
+        while (rs->next()) {
+          mysql::RowReader r(*rs);
+          OverdueHistoryRow row;
+          row.day = r.Str();
+          row.org_unit_id = r.Str();
+          row.overdue = r.Int();
+          out.push_back(std::move(row));
+        }
+        return out;
+      });
+}
+
+Result<std::vector<OverdueHistoryRow>> MysqlStore::CountOverdueAt(
+    const std::vector<std::pair<std::string, Micros>>& days) {
+  return WithConnection(
+      *pool_, "CountOverdueAt", [&](Connection& c) -> Result<std::vector<OverdueHistoryRow>> {
+        std::vector<OverdueHistoryRow> out;
+        for (const auto& [day, at] : days) {
+          // Open at `at` (created by then, not completed yet) and past due then.
+          sql::PreparedStatement& ps = c.Prepared(
+              "SELECT org_unit_id, COUNT(*) FROM tasks WHERE due_at < ? AND created_at <= ? "
+              "AND (completed_at = 0 OR completed_at > ?) GROUP BY org_unit_id "
+              "ORDER BY org_unit_id");
+          Binder(ps).Int(at).Int(at).Int(at);
+          std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+          while (rs->next()) {
+            mysql::RowReader r(*rs);
+            OverdueHistoryRow row;
+            row.day = day;
+            row.org_unit_id = r.Str();
+            row.overdue = r.Int();
+            out.push_back(std::move(row));
+          }
+        }
+        return out;
+      });
+}
+
+Result<std::vector<NotificationRecord>> MysqlStore::ListNotifications(const std::string& username,
+                                                                      bool unread_only,
+                                                                      std::int64_t before_id,
+                                                                      int limit) {
+  if (limit <= 0) return std::vector<NotificationRecord>();
+  // Index notifications_user (username, id) or notifications_unread (username, read_at, id),
+  // read backwards from before_id.
+  const std::string sql = std::string("SELECT ") + mysql::kNotificationColumns +
+                          " FROM notifications WHERE username = ? AND id < ?" +
+                          (unread_only ? " AND read_at = 0" : "") + " ORDER BY id DESC LIMIT ?";
+  return WithConnection(*pool_, "ListNotifications", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(sql);
+    Binder(ps).Str(username).Int(before_id > 0 ? before_id : INT64_MAX).Int(limit);
+    return ReadAll<NotificationRecord>(ps, mysql::ReadNotification);
+  });
+}
+
+Result<std::int64_t> MysqlStore::CountUnreadNotifications(const std::string& username) {
+  return WithConnection(
+      *pool_, "CountUnreadNotifications", [&](Connection& c) -> Result<std::int64_t> {
+        sql::PreparedStatement& ps =
+            c.Prepared("SELECT COUNT(*) FROM notifications WHERE username = ? AND read_at = 0");
+        ps.setString(1, username);
+        std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+        if (!rs->next()) return Internal("CountUnreadNotifications: COUNT(*) returned no row");
+        return static_cast<std::int64_t>(rs->getInt64(1));
+      });
+}
+
+Result<std::int64_t> MysqlStore::MarkNotificationsRead(const std::string& username, std::int64_t id,
+                                                       Micros at) {
+  // One statement, safe to repeat after a lost connection: a second run finds nothing unread.
+  const std::string sql =
+      std::string("UPDATE notifications SET read_at = ? WHERE username = ? AND read_at = 0") +
+      (id != 0 ? " AND id = ?" : "");
+  return WithConnection(*pool_, "MarkNotificationsRead",
+                        [&](Connection& c) -> Result<std::int64_t> {
+                          sql::PreparedStatement& ps = c.Prepared(sql);
+                          Binder b(ps);
+                          b.Int(at).Str(username);
+                          if (id != 0) b.Int(id);
+                          return static_cast<std::int64_t>(ps.executeUpdate());
+                        });
+}
+
+Result<std::optional<std::string>> MysqlStore::GetSetting(const std::string& name) {
+  return WithConnection(
+      *pool_, "GetSetting", [&](Connection& c) -> Result<std::optional<std::string>> {
+        sql::PreparedStatement& ps = c.Prepared("SELECT value FROM engine_settings WHERE name = ?");
+        ps.setString(1, name);
+        std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+        if (!rs->next()) return std::optional<std::string>();
+        return std::optional<std::string>(rs->getString(1).asStdString());
+      });
+}
+
+Status MysqlStore::PutSetting(const std::string& name, const std::string& value) {
+  return WithConnection(*pool_, "PutSetting", [&](Connection& c) -> Status {
+    sql::PreparedStatement& ps = c.Prepared(
+        "INSERT INTO engine_settings (name, value) VALUES (?, ?) "
+        "ON DUPLICATE KEY UPDATE value = VALUES(value)");
+    Binder(ps).Str(name).Str(value);
+    ps.executeUpdate();
+    return Status::Ok();
+  });
 }
 
 }  // namespace jiuzhu

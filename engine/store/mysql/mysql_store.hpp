@@ -101,6 +101,37 @@ class MysqlStore final : public CaseStore {
       const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) override;
   Result<std::int64_t> CountCases() override;
   Result<TaskCounts> CountActiveTasks(Micros now) override;
+
+  // --- deadline clock and supervisors' board ---
+  Result<std::optional<Micros>> NextEscalationAt() override;
+  // Ordered by (org_unit_id, programme, stage, overdue).
+  Result<std::vector<BoardCount>> ListBoardCounts() override;
+  // Ordered by (org_unit_id, programme, stage); overdue is false in every row.
+  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros from, Micros to) override;
+  // Reads the stored generated column tasks.overdue_due (due_at of active tasks with
+  // escalation_level > 0, else NULL) through its index (overdue_due, id).
+  Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override;
+  // Ordered by (decided_at, id).
+  Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
+                                                    Micros to) override;
+  // Inserts or overwrites each (day, unit) row, all in one transaction.
+  Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) override;
+  // Days from_day..to_day inclusive, ordered by (day, org_unit_id).
+  Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string& from_day,
+                                                            const std::string& to_day) override;
+  // In the order of `days`, then by org_unit_id; units with no overdue task are left out.
+  Result<std::vector<OverdueHistoryRow>> CountOverdueAt(
+      const std::vector<std::pair<std::string, Micros>>& days) override;
+  Result<std::vector<NotificationRecord>> ListNotifications(const std::string& username,
+                                                            bool unread_only,
+                                                            std::int64_t before_id,
+                                                            int limit) override;
+  Result<std::int64_t> CountUnreadNotifications(const std::string& username) override;
+  Result<std::int64_t> MarkNotificationsRead(const std::string& username, std::int64_t id,
+                                             Micros at) override;
+  Result<std::optional<std::string>> GetSetting(const std::string& name) override;
+  Status PutSetting(const std::string& name, const std::string& value) override;
+
   // Deletes in batches of 1000 rows, each its own transaction.
   Result<std::int64_t> PurgeIdempotency(Micros before) override;
 

@@ -28,11 +28,28 @@ const std::string kSaveIdempotency =
 const std::string kInsertCase = InsertWithIdSql("cases", kCaseValueColumns);
 const std::string kUpdateCase = UpdateSql("cases", kCaseValueColumns, "id = ? AND version = ?");
 const std::string kInsertTask = InsertWithIdSql("tasks", kTaskValueColumns);
-const std::string kUpdateTask = UpdateSql("tasks", kTaskValueColumns, "id = ? AND state = ? AND org_unit_id = ? AND role = ?");
+const std::string kUpdateTask =
+    UpdateSql("tasks", kTaskValueColumns,
+              "id = ? AND state = ? AND org_unit_id = ? AND role = ? AND escalation_level = ?");
+// Due escalations, earliest first (index tasks_escalate). SKIP LOCKED: rows another
+// transaction (another server process's clock) holds are left to it instead of waited for.
+const std::string kClaimDueTasks = std::string("SELECT ") + kTaskColumns +
+                                   " FROM tasks WHERE escalate_at > 0 AND escalate_at <= ?"
+                                   " ORDER BY escalate_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+const std::string kActiveTasksDueAfter = std::string("SELECT ") + kTaskColumns +
+                                         " FROM tasks WHERE id > ? AND state IN (?, ?) AND "
+                                         "due_at > ? ORDER BY id LIMIT ? FOR UPDATE";
+const std::string kInsertNotification = std::string("INSERT INTO notifications (") +
+                                        kNotificationColumns +
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Adds one batch delta to a queue counter row (see engine/store/queue_counts.hpp).
 const std::string kAddQueueCount =
     "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?, ?, ?, ?, ?) "
     "ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
+// Adds one batch delta to a board counter row.
+const std::string kAddBoardCount =
+    "INSERT INTO task_board_counts (org_unit_id, programme, stage, overdue, slot, n) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 const std::string kInsertReferral = InsertWithIdSql("referrals", kReferralValueColumns);
 const std::string kUpdateReferral = UpdateSql("referrals", kReferralValueColumns, "id = ?");
 const std::string kInsertAudit = std::string("INSERT INTO audit_events (") + kAuditColumns +
@@ -219,10 +236,15 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
     sql::PreparedStatement& ps = c.Prepared(kUpdateTask);
     Binder b(ps);
     BindTaskValues(b, t);
-    b.Int(t.id).Str(TaskStateName(u.before.state)).Str(u.before.org_unit_id).Str(u.before.role);
+    b.Int(t.id)
+        .Str(TaskStateName(u.before.state))
+        .Str(u.before.org_unit_id)
+        .Str(u.before.role)
+        .Int(u.before.escalation_level);
     if (ps.executeUpdate() == 0) {
       return Conflict("task " + std::to_string(t.id) + " is no longer " +
                       TaskStateName(u.before.state) + " at " + u.before.org_unit_id +
+                      " at escalation level " + std::to_string(u.before.escalation_level) +
                       " (changed by another command, or gone)");
     }
   }
@@ -247,6 +269,17 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
       return NotFound("referral " + std::to_string(r.id) + " not found");
     }
   }
+  for (const NotificationRecord& n : fx.insert_notifications) {
+    sql::PreparedStatement& ps = c.Prepared(kInsertNotification);
+    Binder b(ps);
+    BindNotification(b, n);
+    try {
+      ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return AlreadyExists("notification " + std::to_string(n.id) + " already exists");
+    }
+  }
   sql::PreparedStatement& ps = c.Prepared(kInsertAudit);
   Binder b(ps);
   BindAuditEvent(b, fx.audit);
@@ -259,6 +292,30 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
                     " was written by another command; reload and retry");
   }
   return Status::Ok();
+}
+
+Result<std::vector<TaskRecord>> MysqlTxn::ClaimDueTasks(Micros now, int limit) {
+  return Run("ClaimDueTasks", [&]() -> Result<std::vector<TaskRecord>> {
+    if (limit <= 0) return std::vector<TaskRecord>();
+    sql::PreparedStatement& ps = lease_->Prepared(kClaimDueTasks);
+    Binder(ps).Int(now).Int(limit);
+    return ReadAll<TaskRecord>(ps, ReadTask);
+  });
+}
+
+Result<std::vector<TaskRecord>> MysqlTxn::ListActiveTasksDueAfter(Micros after, TaskId after_id,
+                                                                  int limit) {
+  return Run("ListActiveTasksDueAfter", [&]() -> Result<std::vector<TaskRecord>> {
+    if (limit <= 0) return std::vector<TaskRecord>();
+    sql::PreparedStatement& ps = lease_->Prepared(kActiveTasksDueAfter);
+    Binder(ps)
+        .Int(after_id)
+        .Str(TaskStateName(TaskState::kOpen))
+        .Str(TaskStateName(TaskState::kClaimed))
+        .Int(after)
+        .Int(limit);
+    return ReadAll<TaskRecord>(ps, ReadTask);
+  });
 }
 
 Result<std::optional<IdempotencyRecord>> MysqlTxn::FindIdempotency(const std::string& username,
@@ -335,8 +392,22 @@ Status MysqlTxn::ReleaseSavepoint() {
 Status MysqlTxn::Commit() {
   JZ_RETURN_IF_ERROR(Usable());
   Status s = Run("Commit", [&]() {
-    // The queue counters last, in key order: after every other lock of the batch.
-    for (const QueueCountDelta& d : counts_.Take()) {
+    // The counters last, after every other lock of the batch, in one global order (board
+    // rows in key order, then queue rows in key order, as SqliteStore does): two batches
+    // never wait for each other's counter rows in a cycle.
+    const CountDeltas deltas = counts_.Take();
+    for (const BoardCountDelta& d : deltas.board) {
+      sql::PreparedStatement& ps = lease_->Prepared(kAddBoardCount);
+      Binder(ps)
+          .Str(d.key.org_unit_id)
+          .Str(d.key.programme)
+          .Str(d.key.stage)
+          .Int(d.key.overdue ? 1 : 0)
+          .Int(d.key.slot)
+          .Int(d.delta);
+      ps.executeUpdate();
+    }
+    for (const QueueCountDelta& d : deltas.queues) {
       sql::PreparedStatement& ps = lease_->Prepared(kAddQueueCount);
       Binder(ps).Str(d.key.org_unit_id).Str(d.key.role).Str(d.key.state).Int(d.key.slot).Int(d.delta);
       ps.executeUpdate();

@@ -37,17 +37,26 @@ class MysqlTxn final : public StoreTxn {
   Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) override;
 
   // Writes in this order: new case, case update, new tasks, task updates, new referrals,
-  // referral updates, the audit event. Errors:
+  // referral updates, new notifications, the audit event. Errors:
   //  kAlreadyExists  the new case's id exists, or the person already has an open case (also
   //                  when an update would reopen a case while another is open), or a new
-  //                  task's or referral's id exists;
-  //  kConflict       the case is not at expected_version, a task is not in its expected
-  //                  state, the audit event's (case_id, seq) is taken, or a deadlock / lock
-  //                  wait timeout;
+  //                  task's, referral's or notification's id exists;
+  //  kConflict       the case is not at expected_version, a task no longer has the state,
+  //                  unit, role and escalation level of its `before`, the audit event's
+  //                  (case_id, seq) is taken, or a deadlock / lock wait timeout;
   //  kNotFound       an updated referral does not exist;
   //  kInvalidArgument a value does not fit its column.
   // Statements before the failing one stay written: roll back (to the savepoint).
   Status Apply(const CommandEffects& effects) override;
+
+  // FOR UPDATE SKIP LOCKED: due tasks another transaction has locked (another process's
+  // clock, or a command working on the task) are skipped, not waited for, so concurrent
+  // callers get disjoint sets. Relies on escalate_at being 0 for closed tasks (the engine
+  // clears it when a task closes). limit <= 0: nothing.
+  Result<std::vector<TaskRecord>> ClaimDueTasks(Micros now, int limit) override;
+  // A locking read (FOR UPDATE) in id order; waits for rows another transaction holds.
+  Result<std::vector<TaskRecord>> ListActiveTasksDueAfter(Micros after, TaskId after_id,
+                                                          int limit) override;
 
   // A locking read (FOR UPDATE): when another transaction has saved the same (username, key)
   // and not yet committed, this waits for it and then returns its record (or nothing, if it
@@ -62,6 +71,7 @@ class MysqlTxn final : public StoreTxn {
   Status Savepoint() override;
   Status RollbackToSavepoint() override;
   Status ReleaseSavepoint() override;
+  // Writes the batch's board and queue counter deltas (see queue_counts.hpp), then COMMIT.
   // kUnavailable if the connection is lost during COMMIT: the outcome is then unknown.
   Status Commit() override;
 
@@ -80,7 +90,7 @@ class MysqlTxn final : public StoreTxn {
   State state_ = State::kActive;
   Status ended_;  // why the transaction ended, when state_ == kEnded
   bool has_savepoint_ = false;
-  QueueCountDeltas counts_;  // inbox queue totals, written at Commit
+  QueueCountDeltas counts_;  // inbox queue and board totals, written at Commit
 };
 
 }  // namespace jiuzhu::mysql
