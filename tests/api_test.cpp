@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/common/crypto.hpp"
+#include "api/runtime/deadline_clock.hpp"
 #include "tests/support/api_harness.hpp"
 #include "tests/support/engine_harness.hpp"
 #include "tests/support/http_client.hpp"
@@ -532,6 +533,33 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
           .value("state", ""),
       "revoked");
   EXPECT_EQ(GetCase(d, "chen.jing").value("state", ""), "revoked");
+
+  // Supervisors: the deadline clock marks overdue tasks; the board, its actions and the bell.
+  const std::string e = Discover("wang.hua", 5, "钱芳");
+  const std::string e_task = ActiveTask(e, "li.na");
+  ASSERT_FALSE(e_task.empty());
+  h_.SetTime("2026-02-20T09:00:00+08:00");
+  LogNotificationSender sender;
+  DeadlineClock deadline_clock(h_.rt(), sender);
+  JZ_ASSERT_OK(deadline_clock.Tick());
+  JZ_ASSERT_OK(deadline_clock.RecordOverdueHistory());
+  for (const char* board : {"/api/v1/board/summary", "/api/v1/board/trend", "/api/v1/board/overdue",
+                            "/api/v1/board/overdue.csv", "/api/v1/board/overdue.xlsx",
+                            "/api/v1/board/decision-times",
+                            "/api/v1/board/assignees?unit=640202100&role=street_reviewer"}) {
+    const HttpResult r = api_.Get(board, "liu.yang");
+    EXPECT_EQ(r.status, 200) << board << ": " << r.Describe();
+  }
+  HttpResult reassigned = api_.Post(TaskPath(e_task, "reassign"), {{"to_user", "zhang.qiang"}}, "liu.yang");
+  EXPECT_EQ(reassigned.status, 200) << reassigned.Describe();
+  HttpResult reminded = api_.Post(TaskPath(e_task, "remind"), Json::object(), "liu.yang");
+  EXPECT_EQ(reminded.status, 202) << reminded.Describe();
+  const HttpResult notes = api_.Get("/api/v1/notifications", "zhang.qiang");
+  ASSERT_EQ(notes.status, 200) << notes.Describe();
+  ASSERT_FALSE(notes.Json()["items"].empty());
+  const std::string note = notes.Json()["items"][0]["id"];
+  EXPECT_EQ(api_.Post("/api/v1/notifications/" + note + "/read", Json::object(), "zhang.qiang").status, 204);
+  EXPECT_EQ(api_.Post("/api/v1/notifications/read-all", Json::object(), "zhang.qiang").status, 204);
 
   const HttpResult metrics = api_.Get("/metrics", "");  // same connection: all observed
   ASSERT_EQ(metrics.status, 200);

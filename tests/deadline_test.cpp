@@ -283,7 +283,7 @@ TEST_P(DeadlineTest, CalendarChangeRecomputesDeadlinesNotYetPassedAndSaysWhy) {
   ctx.calendar = &*changed_calendar;
   const std::string reason = "2026年节假日安排调整";
   auto run = h_.rt().executor().Run<RecomputeRun>([&](StoreTxn& txn) {
-    return RecomputeDeadlines(ctx, h_.rt().escalation(), txn, reason, 0, 100);
+    return RecomputeDeadlines(ctx, txn, reason, 0, 100);
   });
   JZ_ASSERT_OK(run);
   EXPECT_EQ(run->changed, 1);
@@ -303,7 +303,7 @@ TEST_P(DeadlineTest, CalendarChangeRecomputesDeadlinesNotYetPassedAndSaysWhy) {
   // Once passed, a deadline is history: a second change leaves it alone.
   h_.SetTime("2026-02-14T09:00:00+08:00");
   auto again = h_.rt().executor().Run<RecomputeRun>([&](StoreTxn& txn) {
-    return RecomputeDeadlines(h_.ctx(), h_.rt().escalation(), txn, reason, 0, 100);
+    return RecomputeDeadlines(h_.ctx(), txn, reason, 0, 100);
   });
   JZ_ASSERT_OK(again);
   EXPECT_EQ(again->changed, 0);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "api/export/csv_writer.hpp"
 #include "api/export/xlsx_writer.hpp"
@@ -349,7 +350,8 @@ HttpResponse ApiService::BoardDecisionTimes(const HttpRequest& req, const Caller
   if (to <= from) return ProblemResponse(InvalidArgument("to must be after from", "to"));
   auto decisions = rt_.store().ListDecisions(scope->unit->path, from, to);
   if (!decisions.ok()) return ProblemResponse(decisions.status());
-  std::map<std::pair<std::string, jiuzhu::Route>, std::vector<int>> days;
+  // (child unit, programme, route) -> working days from report to decision
+  std::map<std::tuple<std::string, std::string, jiuzhu::Route>, std::vector<int>> days;
   for (const auto& d : *decisions) {
     if (d.route == jiuzhu::Route::kUndecided) continue;
     // The child unit the case's village lies under (by path).
@@ -357,21 +359,22 @@ HttpResponse ApiService::BoardDecisionTimes(const HttpRequest& req, const Caller
     for (const OrgUnitRecord* ch : rt_.org().Children(scope->unit->id)) {
       if (d.org_path.compare(0, ch->path.size(), ch->path) == 0) unit_id = ch->id;
     }
-    days[{unit_id, d.route}].push_back(std::max(0, rt_.calendar().WorkingDaysBetween(d.created_at, d.decided_at)));
-  }
-  std::map<jiuzhu::Route, std::set<int>> promises;
-  for (const auto& [code, p] : rt_.programmes().programmes()) {
-    for (const auto& [route, def] : p.routes) promises[route].insert(def.promise_working_days);
+    days[{unit_id, d.programme, d.route}].push_back(std::max(0, rt_.calendar().WorkingDaysBetween(d.created_at, d.decided_at)));
   }
   nlohmann::json rows = nlohmann::json::array();
   for (auto& [key, v] : days) {
+    const auto& [unit_id, programme, route] = key;
     std::sort(v.begin(), v.end());
-    const OrgUnitRecord* u = rt_.org().Find(key.first);
-    nlohmann::json j = {{"unit_id", key.first}, {"unit_name", u ? u->name : key.first},
-                        {"route", RouteName(key.second)}, {"cases", v.size()},
+    const OrgUnitRecord* u = rt_.org().Find(unit_id);
+    nlohmann::json j = {{"unit_id", unit_id}, {"unit_name", u ? u->name : unit_id},
+                        {"programme", programme}, {"programme_name", ProgrammeName(rt_, programme)},
+                        {"route", RouteName(route)}, {"cases", v.size()},
                         {"median_working_days", Median(v)}, {"p90_working_days", Percentile(v, 0.9)}};
-    const auto& p = promises[key.second];
-    j["promise_working_days"] = p.size() == 1 ? nlohmann::json(*p.begin()) : nlohmann::json(nullptr);
+    nlohmann::json promise = nullptr;
+    if (auto p = rt_.programmes().Find(programme); p.ok() && (*p)->routes.count(route)) {
+      promise = (*p)->routes.at(route).promise_working_days;
+    }
+    j["promise_working_days"] = promise;
     rows.push_back(std::move(j));
   }
   return JsonResponse(200, {{"unit", UnitJson(*scope->unit)}, {"from", FormatUtc(from)}, {"to", FormatUtc(to)},

@@ -73,8 +73,7 @@ Result<int> DeadlineClock::ApplyCalendarChange() {
     do {
       JZ_ASSIGN_OR_RETURN(RecomputeRun run,
                           rt_.executor().Run<RecomputeRun>([&](StoreTxn& txn) {
-                            return RecomputeDeadlines(rt_.ctx(), rt_.escalation(), txn, reason,
-                                                      after, options_.batch);
+                            return RecomputeDeadlines(rt_.ctx(), txn, reason, after, options_.batch);
                           }));
       changed += run.changed;
       for (const auto& n : run.notifications) sender_.Send(n);

@@ -126,6 +126,7 @@ struct DecisionRecord {
   Route route = Route::kUndecided;
   Micros created_at = 0;
   Micros decided_at = 0;
+  std::string programme;
 };
 
 struct OverdueHistoryRow {

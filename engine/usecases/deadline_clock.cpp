@@ -401,9 +401,8 @@ Result<RemindOutcome> RemindTask(const EngineContext& ctx, const EscalationPolic
   return out;
 }
 
-Result<RecomputeRun> RecomputeDeadlines(const EngineContext& ctx, const EscalationPolicy& policy,
-                                        StoreTxn& txn, const std::string& reason, TaskId after_id,
-                                        int limit) {
+Result<RecomputeRun> RecomputeDeadlines(const EngineContext& ctx, StoreTxn& txn,
+                                        const std::string& reason, TaskId after_id, int limit) {
   const Micros now = ctx.clock->Now();
   RecomputeRun run;
   JZ_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks,

@@ -90,8 +90,7 @@ struct RecomputeRun {
   int changed = 0;
   std::vector<NotificationRecord> notifications;
 };
-Result<RecomputeRun> RecomputeDeadlines(const EngineContext& ctx, const EscalationPolicy& policy,
-                                        StoreTxn& txn, const std::string& reason, TaskId after_id,
-                                        int limit);
+Result<RecomputeRun> RecomputeDeadlines(const EngineContext& ctx, StoreTxn& txn,
+                                        const std::string& reason, TaskId after_id, int limit);
 
 }  // namespace jiuzhu

@@ -9,9 +9,7 @@ import { fileURLToPath } from 'node:url'
 // Scenarios waiting for server routes that are not built yet: skipped in a full
 // run, still run when named (`node e2e/run.mjs supervisor-board`). To enable
 // one, delete its line.
-const PENDING = new Map([
-  ['supervisor-board.mjs', 'needs the board, notification, remind and reassign API routes (issue 5)'],
-])
+const PENDING = new Map([])
 
 const dir = path.dirname(fileURLToPath(import.meta.url))
 const wanted = process.argv.slice(2)

@@ -205,7 +205,7 @@ await scenario('supervisor-board', async ({ base, browser }) => {
 
   step('reassign a task to someone the API offers')
   const target = overdue.items.find((x) => x.task_id !== first.task_id) || first
-  const options = (await liu.get(`/api/v1/board/assignees?task_id=${target.task_id}`)).users
+  const options = (await liu.get(`/api/v1/board/assignees?unit=${target.org_unit_id}&role=${target.role}`)).users
   const targetRow = list.locator(`[data-test=overdue-table] tbody tr:has([data-test=overdue-row][data-task="${target.task_id}"])`)
   await targetRow.locator('[data-test=reassign]').click()
   const dialog = page.locator('.el-dialog:visible')

@@ -181,7 +181,7 @@ export const api = {
   boardTrend: (query) => request('GET', '/api/v1/board/trend', { query }),
   boardOverdue: (query) => request('GET', '/api/v1/board/overdue', { query }),
   boardDecisionTimes: (query) => request('GET', '/api/v1/board/decision-times', { query }),
-  boardAssignees: (taskId) => request('GET', '/api/v1/board/assignees', { query: { task_id: taskId } }),
+  boardAssignees: (unit, role) => request('GET', '/api/v1/board/assignees', { query: { unit, role } }),
   exportOverdue: (format, query, fallbackName) =>
     download(`/api/v1/board/overdue.${format === 'xlsx' ? 'xlsx' : 'csv'}`, { query, fallbackName }),
   reassign: (taskId, toUser, reason) =>

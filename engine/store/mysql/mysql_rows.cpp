@@ -256,6 +256,7 @@ Result<DecisionRecord> ReadDecision(sql::ResultSet& rs) {
   JZ_ASSIGN_OR_RETURN(d.route, ParseName(ParseRoute(route), "route", route));
   d.created_at = r.Int();
   d.decided_at = r.Int();
+  d.programme = r.Str();
   return d;
 }
 

@@ -757,7 +757,7 @@ Result<std::vector<DecisionRecord>> MysqlStore::ListDecisions(const std::string&
                                                               Micros from, Micros to) {
   return WithConnection(*pool_, "ListDecisions", [&](Connection& c) {
     sql::PreparedStatement& ps = c.Prepared(
-        "SELECT id, org_path, route, created_at, decided_at FROM cases "
+        "SELECT id, org_path, route, created_at, decided_at, programme FROM cases "
         "WHERE decided_at > 0 AND decided_at >= ? AND decided_at < ? "
         "AND org_path LIKE ? ESCAPE '!' ORDER BY decided_at, id");
     Binder(ps).Int(from).Int(to).Str(EscapeLike(org_path) + "%");

@@ -529,6 +529,7 @@ class SqliteTxn final : public StoreTxn {
   }
 
   Result<std::vector<TaskRecord>> ClaimDueTasks(Micros now, int limit) override {
+    if (limit <= 0) return std::vector<TaskRecord>{};  // SQLite reads LIMIT -1 as "no limit"
     // One writer at a time in SQLite: what this transaction reads nobody else changes.
     Stmt st(c(), std::string("SELECT ") + kTaskColumns +
                      " FROM tasks WHERE escalate_at > 0 AND escalate_at <= ? "
@@ -1125,6 +1126,7 @@ Result<std::vector<BoardCount>> SqliteStore::CountActiveDueBetween(Micros from, 
 }
 
 Result<std::vector<OverdueItem>> SqliteStore::ListOverdue(const OverdueQuery& q) {
+  if (q.limit <= 0) return std::vector<OverdueItem>{};
   std::string sql = "SELECT ";
   sql += kTaskColumns;
   sql += ", (SELECT applicant_name FROM cases WHERE cases.id = tasks.case_id) FROM tasks "
@@ -1155,9 +1157,9 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const std::string
                                                                Micros from, Micros to) {
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
   Stmt st(lease.conn(),
-          "SELECT id, org_path, route, created_at, decided_at FROM cases "
+          "SELECT id, org_path, route, created_at, decided_at, programme FROM cases "
           "WHERE decided_at > 0 AND decided_at >= ? AND decided_at < ? AND substr(org_path, 1, ?) = ? "
-          "ORDER BY decided_at");
+          "ORDER BY decided_at, id");
   st.Bind(1, from).Bind(2, to).Bind(3, static_cast<std::int64_t>(org_path.size())).Bind(4, org_path);
   return Collect<DecisionRecord>(st, "list decisions", [](const Stmt& s) {
     DecisionRecord d;
@@ -1166,6 +1168,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const std::string
     d.route = ParseRoute(s.Text(2)).value_or(Route::kUndecided);
     d.created_at = s.Int(3);
     d.decided_at = s.Int(4);
+    d.programme = s.Text(5);
     return d;
   });
 }
@@ -1224,6 +1227,7 @@ Result<std::vector<NotificationRecord>> SqliteStore::ListNotifications(const std
                                                                        bool unread_only,
                                                                        std::int64_t before_id,
                                                                        int limit) {
+  if (limit <= 0) return std::vector<NotificationRecord>{};
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
   std::string sql = std::string("SELECT ") + kNotificationColumns +
                     " FROM notifications WHERE username = ? AND id < ?";
