@@ -131,7 +131,12 @@ Status FireLevel(const EngineContext& ctx, const EscalationPolicy& policy,
              {"due", FormatUtc(task.due_at)}, {"unit", task.org_unit_id}};
   if (level == kLevelOverdue) {
     action = "task_overdue";
-    for (const auto& u : AssigneeOrQueue(people, task)) {
+    // The assignee and the queue: everyone who could pick the task up hears of it.
+    std::vector<std::string> to = people.Holding(task.role, task.org_unit_id);
+    if (!task.claimed_by.empty() && std::find(to.begin(), to.end(), task.claimed_by) == to.end()) {
+      to.push_back(task.claimed_by);
+    }
+    for (const auto& u : to) {
       fx.insert_notifications.push_back(
           Note(ctx, u, NotificationKind::kOverdue, "任务已逾期：" + name + "（" + c.applicant_name + "）",
                "截止日期 " + due_day + "，已超期。请尽快办理。", task, now));
