@@ -372,8 +372,8 @@ class TimingStore final : public CaseStore {
   Result<TaskCounts> CountActiveTasks(Micros now) override { return in_.CountActiveTasks(now); }
   Result<std::optional<Micros>> NextEscalationAt() override { return in_.NextEscalationAt(); }
   Result<std::vector<BoardCount>> ListBoardCounts() override { return in_.ListBoardCounts(); }
-  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros a, Micros b) override {
-    return in_.CountActiveDueBetween(a, b);
+  Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t a, std::int64_t b) override {
+    return in_.CountActiveDueOnDays(a, b);
   }
   Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override { return in_.ListOverdue(q); }
   Result<std::vector<DecisionRecord>> ListDecisions(const std::string& p, Micros a, Micros b) override {

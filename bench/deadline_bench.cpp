@@ -24,6 +24,7 @@
 #include "api/runtime/deadline_clock.hpp"
 #include "api/runtime/demo_data.hpp"
 #include "api/runtime/runtime.hpp"
+#include "engine/store/queue_counts.hpp"
 #include "engine/usecases/case_commands.hpp"
 
 using namespace jiuzhu;
@@ -135,7 +136,9 @@ int main(int argc, char** argv) {
     auto t = std::chrono::steady_clock::now();
     const auto counts = Must(rt->store().ListBoardCounts(), "board counts");
     const Micros now = clock.Now();
-    const auto soon = Must(rt->store().CountActiveDueBetween(now, rt->calendar().AddWorkingDays(now, 2)), "due soon");
+    const auto soon = Must(rt->store().CountActiveDueOnDays(
+                               OfficeDayNumber(now), OfficeDayNumber(rt->calendar().AddWorkingDays(now, 2))),
+                           "due soon");
     board.push_back(Ms(std::chrono::steady_clock::now() - t));
     if (counts.empty() && soon.empty()) Die("the board is empty");
   }

@@ -401,12 +401,15 @@ class SqliteBulkWriter {
     counts_ = Prepare(
         "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?,?,?,?,?) "
         "ON CONFLICT (org_unit_id, role, state, slot) DO UPDATE SET n = n + excluded.n");
+    due_ = Prepare(
+        "INSERT INTO task_due_counts (org_unit_id, programme, stage, due_day, n) VALUES (?,?,?,?,?) "
+        "ON CONFLICT (org_unit_id, programme, stage, due_day) DO UPDATE SET n = n + excluded.n");
     board_ = Prepare(
         "INSERT INTO task_board_counts (org_unit_id, programme, stage, overdue, slot, n) VALUES (?,?,?,?,?,?) "
         "ON CONFLICT (org_unit_id, programme, stage, overdue, slot) DO UPDATE SET n = n + excluded.n");
   }
   ~SqliteBulkWriter() {
-    for (sqlite3_stmt* s : {cases_, tasks_, referrals_, audit_, counts_, board_}) sqlite3_finalize(s);
+    for (sqlite3_stmt* s : {cases_, tasks_, referrals_, audit_, counts_, board_, due_}) sqlite3_finalize(s);
     sqlite3_close_v2(db_);
   }
 
@@ -462,6 +465,12 @@ class SqliteBulkWriter {
       Bind(board_, 6, d.delta);
       Step(board_, "update board counts");
     }
+    for (const DueCountDelta& d : deltas.due) {
+      BindText(due_, 1, {d.key.org_unit_id, d.key.programme, d.key.stage});
+      Bind(due_, 4, d.key.day);
+      Bind(due_, 5, d.delta);
+      Step(due_, "update due counts");
+    }
     for (const QueueCountDelta& d : deltas.queues) {
       BindText(counts_, 1, {d.key.org_unit_id, d.key.role, d.key.state});
       Bind(counts_, 4, d.key.slot);
@@ -511,6 +520,7 @@ class SqliteBulkWriter {
   sqlite3_stmt* audit_ = nullptr;
   sqlite3_stmt* counts_ = nullptr;
   sqlite3_stmt* board_ = nullptr;
+  sqlite3_stmt* due_ = nullptr;
 };
 
 }  // namespace

@@ -100,9 +100,12 @@ TEST_P(BoardApiTest, BoardNumbersEqualADirectCountAtEveryLevel) {
   EXPECT_EQ(children[kXinghai]["overdue"], 2);
   EXPECT_EQ(children[kChangsheng]["overdue"], 2);
   EXPECT_EQ(children[kXinghai]["has_children"], true);
-  // The accepted case's assessment task (due 02-26) is not due within 2 working days; within 10 it is.
-  EXPECT_EQ(s["totals"]["due_soon"], 0);
-  EXPECT_EQ(api_.Get("/api/v1/board/summary?due_soon_days=10", "liu.yang").Json()["totals"]["due_soon"], 1);
+  // The accepted case's assessment task is due at the end of 02-24: two working days from 02-13
+  // (02-14 is a make-up Saturday, then the Spring Festival) but not one.
+  EXPECT_EQ(LocalTime(h_.ActiveTasks(accepted_).at(0).due_at), "2026-02-24T23:59:59.999999+08:00");
+  EXPECT_EQ(s["totals"]["due_soon"], 1);
+  EXPECT_EQ(children[kXinghai]["due_soon"], 1);
+  EXPECT_EQ(api_.Get("/api/v1/board/summary?due_soon_days=1", "liu.yang").Json()["totals"]["due_soon"], 0);
   // Per programme and stage.
   ASSERT_EQ(s["by_stage"].size(), 2u);
   for (const auto& row : s["by_stage"]) {

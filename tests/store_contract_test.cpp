@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/store/case_store.hpp"
+#include "engine/store/queue_counts.hpp"
 #include "engine/store/migration_files.hpp"
 #include "engine/store/mysql/mysql_store.hpp"
 #include "engine/store/mysql/mysql_url.hpp"
@@ -1873,40 +1874,65 @@ TEST_P(StoreContractTest, BoardCountersFollowInsertsClaimsOverdueMarksClosingAnd
                            {street, "dibao", "assess", false, 1}}));
 }
 
-TEST_P(StoreContractTest, CountActiveDueBetweenGroupsActiveTasksDueInTheWindow) {
+TEST_P(StoreContractTest, CountActiveDueOnDaysGroupsActiveTasksByLocalDueDay) {
   const std::string street = "640202001";
   const std::string district = "640202";
-  const Micros day = kMicrosPerDay;
-  const TaskRecord at_start = MakeTask(24001, 2401, street, "street_reviewer", kT0);
-  const TaskRecord inside = MakeTask(24002, 2401, street, "street_reviewer", kT0 + day - 1);
-  const TaskRecord at_end = MakeTask(24003, 2401, street, "street_reviewer", kT0 + day);
-  const TaskRecord before = MakeTask(24004, 2401, street, "street_reviewer", kT0 - 1);
-  TaskRecord claimed =
-      MakeTask(24005, 2401, district, "approver", kT0 + kHour, TaskState::kClaimed);
+  const std::int64_t d0 = OfficeDayNumber(kT0);
+  // The last instant of local day d (UTC+8), as deadlines are.
+  auto day_end = [](std::int64_t d) { return (d + 1) * kMicrosPerDay - 8 * kHour - 1; };
+  const TaskRecord today = MakeTask(24001, 2401, street, "street_reviewer", day_end(d0));
+  const TaskRecord start_of_today = MakeTask(24002, 2401, street, "street_reviewer", day_end(d0 - 1) + 1);
+  const TaskRecord tomorrow = MakeTask(24003, 2401, street, "street_reviewer", day_end(d0 + 1));
+  const TaskRecord yesterday = MakeTask(24004, 2401, street, "street_reviewer", day_end(d0 - 1));
+  TaskRecord claimed = MakeTask(24005, 2401, district, "approver", day_end(d0), TaskState::kClaimed);
   claimed.claimed_by = "li.si";
   claimed.stage = CaseState::kApprove;
-  TaskRecord overdue_marked = MakeTask(24006, 2401, street, "street_reviewer", kT0 + kHour);
+  TaskRecord overdue_marked = MakeTask(24006, 2401, street, "street_reviewer", day_end(d0));
   overdue_marked.programme = "linshi";
   overdue_marked.escalation_level = 1;
-  const TaskRecord done =
-      MakeTask(24007, 2401, street, "street_reviewer", kT0 + kHour, TaskState::kDone);
+  const TaskRecord done = MakeTask(24007, 2401, street, "street_reviewer", day_end(d0), TaskState::kDone);
   const TaskRecord cancelled =
-      MakeTask(24008, 2401, street, "street_reviewer", kT0 + kHour, TaskState::kCancelled);
-  ASSERT_OK(
-      ApplyAndCommit(Discover(MakeCase(2401, Hash('l')), {at_start, inside, at_end, before, claimed,
-                                                          overdue_marked, done, cancelled})));
+      MakeTask(24008, 2401, street, "street_reviewer", day_end(d0), TaskState::kCancelled);
+  const CaseRecord k = MakeCase(2401, Hash('l'));
+  ASSERT_OK(ApplyAndCommit(Discover(k, {today, start_of_today, tomorrow, yesterday, claimed,
+                                        overdue_marked, done, cancelled})));
 
-  auto due = store_->CountActiveDueBetween(kT0, kT0 + day);
-  ASSERT_TRUE(due.ok()) << due.status().ToString();
-  EXPECT_EQ(BoardRows(*due), (std::vector<BoardRow>{{district, "dibao", "approve", false, 1},
-                                                    {street, "dibao", "assess", false, 2},
-                                                    {street, "linshi", "assess", false, 1}}));
-  due = store_->CountActiveDueBetween(kT0 + day, kT0 + 2 * day);
-  ASSERT_TRUE(due.ok()) << due.status().ToString();
-  EXPECT_EQ(BoardRows(*due), (std::vector<BoardRow>{{street, "dibao", "assess", false, 1}}));
-  due = store_->CountActiveDueBetween(kT0 + 2 * day, kT0 + 3 * day);
-  ASSERT_TRUE(due.ok()) << due.status().ToString();
-  EXPECT_TRUE(due->empty());
+  auto rows = [&](std::int64_t first, std::int64_t last) {
+    auto due = store_->CountActiveDueOnDays(first, last);
+    EXPECT_TRUE(due.ok()) << due.status().ToString();
+    return due.ok() ? BoardRows(*due) : std::vector<BoardRow>{};
+  };
+  EXPECT_EQ(rows(d0, d0), (std::vector<BoardRow>{{district, "dibao", "approve", false, 1},
+                                                 {street, "dibao", "assess", false, 2},
+                                                 {street, "linshi", "assess", false, 1}}));
+  EXPECT_EQ(rows(d0 + 1, d0 + 1), (std::vector<BoardRow>{{street, "dibao", "assess", false, 1}}));
+  EXPECT_EQ(rows(d0, d0 + 1), (std::vector<BoardRow>{{district, "dibao", "approve", false, 1},
+                                                     {street, "dibao", "assess", false, 3},
+                                                     {street, "linshi", "assess", false, 1}}));
+  EXPECT_EQ(rows(d0 - 1, d0 - 1), (std::vector<BoardRow>{{street, "dibao", "assess", false, 1}}));
+  EXPECT_TRUE(rows(d0 + 2, d0 + 30).empty());
+
+  // Closing a task and moving a deadline move the counts; a rolled-back command does not.
+  CommandEffects close = NextCommand(k, "complete_task");
+  TaskRecord closed = today;
+  closed.state = TaskState::kDone;
+  TaskRecord later = tomorrow;
+  later.due_at = day_end(d0 + 5);
+  close.update_tasks = {{today, closed}, {tomorrow, later}};
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    ASSERT_OK((*txn)->Savepoint());
+    ASSERT_OK((*txn)->Apply(close));
+    ASSERT_OK((*txn)->RollbackToSavepoint());
+    ASSERT_OK((*txn)->Commit());
+  }
+  EXPECT_EQ(rows(d0, d0 + 1).size(), 3u);
+  ASSERT_OK(ApplyAndCommit(close));
+  EXPECT_EQ(rows(d0, d0 + 1), (std::vector<BoardRow>{{district, "dibao", "approve", false, 1},
+                                                     {street, "dibao", "assess", false, 1},
+                                                     {street, "linshi", "assess", false, 1}}));
+  EXPECT_EQ(rows(d0 + 5, d0 + 5), (std::vector<BoardRow>{{street, "dibao", "assess", false, 1}}));
 }
 
 TEST_P(StoreContractTest, ListOverduePagesInDueOrderWithFiltersAndTheApplicantName) {

@@ -13,6 +13,7 @@
 #include "api/http/problem.hpp"
 #include "api/http/request_helpers.hpp"
 #include "api/runtime/case_json.hpp"
+#include "engine/store/queue_counts.hpp"
 
 namespace jiuzhu::http {
 
@@ -152,7 +153,9 @@ HttpResponse ApiService::BoardSummary(const HttpRequest& req, const Caller& c) {
   const Micros now = rt_.ctx().clock->Now();
   auto counts = rt_.store().ListBoardCounts();
   if (!counts.ok()) return ProblemResponse(counts.status());
-  auto soon = rt_.store().CountActiveDueBetween(now, rt_.calendar().AddWorkingDays(now, due_soon_days));
+  // Due today or on one of the next `due_soon_days` working days (deadlines end at a day's end).
+  auto soon = rt_.store().CountActiveDueOnDays(
+      OfficeDayNumber(now), OfficeDayNumber(rt_.calendar().AddWorkingDays(now, due_soon_days)));
   if (!soon.ok()) return ProblemResponse(soon.status());
 
   Counts total;

@@ -181,7 +181,9 @@ class FakeStore final : public CaseStore {
   Result<std::int64_t> PurgeIdempotency(Micros) override { return Unused(); }
   Result<std::optional<Micros>> NextEscalationAt() override { return Unused(); }
   Result<std::vector<BoardCount>> ListBoardCounts() override { return Unused(); }
-  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros, Micros) override { return Unused(); }
+  Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t, std::int64_t) override {
+    return Unused();
+  }
   Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery&) override { return Unused(); }
   Result<std::vector<DecisionRecord>> ListDecisions(const std::string&, Micros, Micros) override {
     return Unused();

@@ -192,8 +192,10 @@ class CaseStore {
   virtual Result<std::optional<Micros>> NextEscalationAt() = 0;
   // All non-zero board counters (summed over their slots).
   virtual Result<std::vector<BoardCount>> ListBoardCounts() = 0;
-  // Active tasks due in [from, to) per (unit, programme, stage), n in BoardCount.
-  virtual Result<std::vector<BoardCount>> CountActiveDueBetween(Micros from, Micros to) = 0;
+  // Active tasks due on the local days first_day..last_day (OfficeDayNumber,
+  // inclusive) per (unit, programme, stage), n in BoardCount; from counters.
+  virtual Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t first_day,
+                                                               std::int64_t last_day) = 0;
   // Active tasks marked overdue in a subtree, in (due_at, id) order.
   virtual Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) = 0;
   // Cases decided in [from, to) under `org_path`.

@@ -12,6 +12,8 @@ void QueueCountDeltas::Add(const TaskRecord& t, std::int64_t d) {
   if (Active(t.state)) {
     board_command_[BoardCountKey{t.org_unit_id, t.programme, CaseStateName(t.stage),
                                  t.escalation_level > 0, slot}] += d;
+    due_command_[DueCountKey{t.org_unit_id, t.programme, CaseStateName(t.stage),
+                             OfficeDayNumber(t.due_at)}] += d;
   }
 }
 
@@ -26,13 +28,16 @@ void QueueCountDeltas::AddCommand(const CommandEffects& fx) {
 void QueueCountDeltas::KeepCommand() {
   for (auto& [key, d] : command_) batch_[key] += d;
   for (auto& [key, d] : board_command_) board_batch_[key] += d;
+  for (auto& [key, d] : due_command_) due_batch_[key] += d;
   command_.clear();
   board_command_.clear();
+  due_command_.clear();
 }
 
 void QueueCountDeltas::DropCommand() {
   command_.clear();
   board_command_.clear();
+  due_command_.clear();
 }
 
 CountDeltas QueueCountDeltas::Take() {
@@ -44,8 +49,12 @@ CountDeltas QueueCountDeltas::Take() {
   for (auto& [key, d] : board_batch_) {
     if (d != 0) out.board.push_back({key, d});
   }
+  for (auto& [key, d] : due_batch_) {
+    if (d != 0) out.due.push_back({key, d});
+  }
   batch_.clear();
   board_batch_.clear();
+  due_batch_.clear();
   return out;
 }
 

@@ -60,10 +60,40 @@ struct BoardCountDelta {
   std::int64_t delta = 0;
 };
 
+// Active tasks per (unit, programme, stage) and local due day (table
+// task_due_counts, migration 0006): the board's "due soon" reads a few days
+// of rows instead of counting every task due in the window.
+struct DueCountKey {
+  std::string org_unit_id;
+  std::string programme;
+  std::string stage;
+  std::int64_t day = 0;  // OfficeDayNumber(due_at)
+
+  friend bool operator<(const DueCountKey& a, const DueCountKey& b) {
+    return std::tie(a.org_unit_id, a.programme, a.stage, a.day) <
+           std::tie(b.org_unit_id, b.programme, b.stage, b.day);
+  }
+};
+
+struct DueCountDelta {
+  DueCountKey key;
+  std::int64_t delta = 0;
+};
+
+// Days since 1970-01-01 in the offices' time zone, China Standard Time (UTC+8,
+// no daylight saving since 1991): deadlines end at 23:59:59.999999 local time,
+// so a task's due day is the local date of its due time.
+inline std::int64_t OfficeDayNumber(Micros t) {
+  constexpr Micros kOffset = 8 * 3600 * kMicrosPerSecond;
+  const Micros local = t + kOffset;
+  return local >= 0 ? local / kMicrosPerDay : -((-local + kMicrosPerDay - 1) / kMicrosPerDay);
+}
+
 struct CountDeltas {
   std::vector<QueueCountDelta> queues;
   std::vector<BoardCountDelta> board;
-  bool empty() const { return queues.empty() && board.empty(); }
+  std::vector<DueCountDelta> due;
+  bool empty() const { return queues.empty() && board.empty() && due.empty(); }
 };
 
 class QueueCountDeltas {
@@ -77,17 +107,21 @@ class QueueCountDeltas {
   // Everything kept and pending, non-zero sums only, in key order; empties the set.
   CountDeltas Take();
   bool empty() const {
-    return batch_.empty() && command_.empty() && board_batch_.empty() && board_command_.empty();
+    return batch_.empty() && command_.empty() && board_batch_.empty() && board_command_.empty() &&
+           due_batch_.empty() && due_command_.empty();
   }
 
  private:
   using Sums = std::map<QueueCountKey, std::int64_t>;
   using BoardSums = std::map<BoardCountKey, std::int64_t>;
+  using DueSums = std::map<DueCountKey, std::int64_t>;
   void Add(const TaskRecord& t, std::int64_t d);
   Sums batch_;
   Sums command_;
   BoardSums board_batch_;
   BoardSums board_command_;
+  DueSums due_batch_;
+  DueSums due_command_;
 };
 
 }  // namespace jiuzhu

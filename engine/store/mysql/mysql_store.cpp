@@ -700,18 +700,14 @@ Result<std::vector<BoardCount>> MysqlStore::ListBoardCounts() {
   });
 }
 
-Result<std::vector<BoardCount>> MysqlStore::CountActiveDueBetween(Micros from, Micros to) {
-  return WithConnection(*pool_, "CountActiveDueBetween", [&](Connection& c) {
-    // A range of tasks_state_due (state, due_at, org_unit_id, programme, stage) per state.
+Result<std::vector<BoardCount>> MysqlStore::CountActiveDueOnDays(std::int64_t first_day,
+                                                               std::int64_t last_day) {
+  return WithConnection(*pool_, "CountActiveDueOnDays", [&](Connection& c) {
     sql::PreparedStatement& ps = c.Prepared(
-        "SELECT org_unit_id, programme, stage, 0, COUNT(*) FROM tasks "
-        "WHERE state IN (?, ?) AND due_at >= ? AND due_at < ? "
-        "GROUP BY org_unit_id, programme, stage ORDER BY org_unit_id, programme, stage");
-    Binder(ps)
-        .Str(TaskStateName(TaskState::kOpen))
-        .Str(TaskStateName(TaskState::kClaimed))
-        .Int(from)
-        .Int(to);
+        "SELECT org_unit_id, programme, stage, 0, SUM(n) FROM task_due_counts "
+        "WHERE due_day >= ? AND due_day <= ? GROUP BY org_unit_id, programme, stage "
+        "HAVING SUM(n) <> 0 ORDER BY org_unit_id, programme, stage");
+    Binder(ps).Int(first_day).Int(last_day);
     return ReadAll<BoardCount>(ps, mysql::ReadBoardCount);
   });
 }

@@ -107,7 +107,8 @@ class MysqlStore final : public CaseStore {
   // Ordered by (org_unit_id, programme, stage, overdue).
   Result<std::vector<BoardCount>> ListBoardCounts() override;
   // Ordered by (org_unit_id, programme, stage); overdue is false in every row.
-  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros from, Micros to) override;
+  Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t first_day,
+                                                       std::int64_t last_day) override;
   // Reads the stored generated column tasks.overdue_due (due_at of active tasks with
   // escalation_level > 0, else NULL) through its index (overdue_due, id).
   Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override;

@@ -47,6 +47,9 @@ const std::string kAddQueueCount =
     "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?, ?, ?, ?, ?) "
     "ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 // Adds one batch delta to a board counter row.
+const std::string kAddDueCount =
+    "INSERT INTO task_due_counts (org_unit_id, programme, stage, due_day, n) VALUES (?, ?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
 const std::string kAddBoardCount =
     "INSERT INTO task_board_counts (org_unit_id, programme, stage, overdue, slot, n) "
     "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
@@ -404,6 +407,16 @@ Status MysqlTxn::Commit() {
           .Str(d.key.stage)
           .Int(d.key.overdue ? 1 : 0)
           .Int(d.key.slot)
+          .Int(d.delta);
+      ps.executeUpdate();
+    }
+    for (const DueCountDelta& d : deltas.due) {
+      sql::PreparedStatement& ps = lease_->Prepared(kAddDueCount);
+      Binder(ps)
+          .Str(d.key.org_unit_id)
+          .Str(d.key.programme)
+          .Str(d.key.stage)
+          .Int(d.key.day)
           .Int(d.delta);
       ps.executeUpdate();
     }

@@ -332,6 +332,15 @@ Status WriteCounts(Conn& c, const CountDeltas& deltas) {
     st.Bind(6, d.delta);
     JZ_RETURN_IF_ERROR(st.Run("update board counts"));
   }
+  for (const DueCountDelta& d : deltas.due) {
+    Stmt st(c,
+            "INSERT INTO task_due_counts (org_unit_id, programme, stage, due_day, n) "
+            "VALUES (?,?,?,?,?) ON CONFLICT (org_unit_id, programme, stage, due_day) "
+            "DO UPDATE SET n = n + excluded.n");
+    st.Bind(1, d.key.org_unit_id).Bind(2, d.key.programme).Bind(3, d.key.stage);
+    st.Bind(4, d.key.day).Bind(5, d.delta);
+    JZ_RETURN_IF_ERROR(st.Run("update due counts"));
+  }
   for (const QueueCountDelta& d : deltas.queues) {
     Stmt st(c,
             "INSERT INTO task_queue_counts (org_unit_id, role, state, slot, n) VALUES (?,?,?,?,?) "
@@ -1114,14 +1123,14 @@ Result<std::vector<BoardCount>> SqliteStore::ListBoardCounts() {
   return Collect<BoardCount>(st, "board counts", ReadBoardCount);
 }
 
-Result<std::vector<BoardCount>> SqliteStore::CountActiveDueBetween(Micros from, Micros to) {
+Result<std::vector<BoardCount>> SqliteStore::CountActiveDueOnDays(std::int64_t first_day,
+                                                                std::int64_t last_day) {
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
-  // Two ranges of tasks_state_due (state, due_at, org_unit_id, programme, stage): index only.
   Stmt st(lease.conn(),
-          "SELECT org_unit_id, programme, stage, 0, count(*) FROM tasks "
-          "WHERE state IN ('open','claimed') AND due_at >= ? AND due_at < ? "
-          "GROUP BY org_unit_id, programme, stage");
-  st.Bind(1, from).Bind(2, to);
+          "SELECT org_unit_id, programme, stage, 0, sum(n) FROM task_due_counts "
+          "WHERE due_day >= ? AND due_day <= ? GROUP BY org_unit_id, programme, stage "
+          "HAVING sum(n) <> 0 ORDER BY org_unit_id, programme, stage");
+  st.Bind(1, first_day).Bind(2, last_day);
   return Collect<BoardCount>(st, "count tasks due soon", ReadBoardCount);
 }
 

@@ -54,7 +54,8 @@ class SqliteStore final : public CaseStore {
   Result<TaskCounts> CountActiveTasks(Micros now) override;
   Result<std::optional<Micros>> NextEscalationAt() override;
   Result<std::vector<BoardCount>> ListBoardCounts() override;
-  Result<std::vector<BoardCount>> CountActiveDueBetween(Micros from, Micros to) override;
+  Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t first_day,
+                                                       std::int64_t last_day) override;
   Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override;
   Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
                                                     Micros to) override;
