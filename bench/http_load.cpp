@@ -38,7 +38,9 @@
 //             [--users li.na,zhang.qiang,...] [--connections C] [--seconds S]
 //             [--warmup S] [--limit L] [--password P] [--no-idempotency]
 //             [--village ID] [--walkers officer,reviewer,approver,handler]
-//             [--server-pid PID]
+//             [--server-pid PID] [--target PATH --expect KEY]
+// --target: the inbox scenario GETs PATH instead of the inbox page (e.g.
+// /api/v1/board/summary with --users sun.li --expect totals).
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -89,6 +91,8 @@ struct Options {
   std::string village = "640202100001";
   std::vector<std::string> walkers = {"wang.hua", "li.na", "chen.jing", "he.ping"};
   long server_pid = 0;
+  std::string target;          // inbox scenario: another GET path instead of the inbox page
+  std::string expect = "items";  // a key every answer must have
 };
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -103,7 +107,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
-               "usage: http_load --url http://HOST:PORT [--scenario inbox|walk]\n"
+               "usage: http_load --url http://HOST:PORT [--scenario inbox|walk] [--target PATH --expect KEY]\n"
                "         [--users a,b,...] [--connections C] [--seconds S] [--warmup S]\n"
                "         [--limit L] [--password P] [--no-idempotency] [--village ID]\n"
                "         [--walkers officer,reviewer,approver,handler] [--server-pid PID]\n");
@@ -129,6 +133,10 @@ Options ParseOptions(int argc, char** argv) {
         o.port = colon == std::string::npos ? "80" : url.substr(colon + 1);
       } else if (a == "--scenario") {
         o.scenario = value();
+      } else if (a == "--target") {
+        o.target = value();
+      } else if (a == "--expect") {
+        o.expect = value();
       } else if (a == "--users") {
         o.users = SplitList(value());
       } else if (a == "--connections") {
@@ -417,7 +425,9 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> steps;
   std::vector<std::string> rotation;  // inbox: tokens in turn
-  const std::string inbox_target = "/api/v1/inbox?limit=" + std::to_string(o.limit);
+  const std::string inbox_target =
+      o.target.empty() ? "/api/v1/inbox?limit=" + std::to_string(o.limit) : o.target;
+  const std::string expect_key = "\"" + o.expect + "\":";
   if (o.scenario == "inbox") {
     steps = {"inbox"};
     Connection conn(o.host, o.port);
@@ -425,11 +435,15 @@ int main(int argc, char** argv) {
     for (const auto& u : o.users) {
       const Response r = conn.Send("GET", inbox_target, tokens[u]);
       const Json j = Json::parse(r.body, nullptr, false);
-      if (r.status != 200 || !j.is_object() || !j.contains("items")) {
-        Die("inbox of " + u + ": " + std::to_string(r.status) + " " + r.body.substr(0, 300));
+      if (r.status != 200 || !j.is_object() || !j.contains(o.expect)) {
+        Die(inbox_target + " of " + u + ": " + std::to_string(r.status) + " " + r.body.substr(0, 300));
       }
-      std::printf(" %s %zu of %lld;", u.c_str(), j.at("items").size(),
-                  static_cast<long long>(j.value("total", 0LL)));
+      if (j.contains("items")) {
+        std::printf(" %s %zu of %lld;", u.c_str(), j.at("items").size(),
+                    static_cast<long long>(j.value("total", 0LL)));
+      } else {
+        std::printf(" %s %zu bytes;", u.c_str(), r.body.size());
+      }
       rotation.push_back(tokens[u]);
     }
     std::printf("\n");
@@ -470,7 +484,7 @@ int main(int argc, char** argv) {
           Response r = timed(0, "GET", inbox_target, rotation[i], "", "");
           if (r.status != 200) {
             error(r.status ? "status " + std::to_string(r.status) : "connection", r.status ? r.body : r.error);
-          } else if (r.body.empty() || r.body[0] != '{' || r.body.find("\"items\":") == std::string::npos) {
+          } else if (r.body.empty() || r.body[0] != '{' || r.body.find(expect_key) == std::string::npos) {
             error("body", r.body);
           }
         }
