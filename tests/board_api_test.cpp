@@ -180,6 +180,10 @@ TEST_P(BoardApiTest, OverdueListPagesAndExportsWithChineseHeaders) {
   EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF" "任务编号,案件编号,申请人,救助项目,阶段,任务,所在单位,经办人,截止时间,逾期工作日,督办级别\r\n", 0), 0u)
       << csv.body.substr(0, 200);
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 5) << "header and four rows";
+  // Ids as text, the due time as a local date-time, working days as a number, the level in words.
+  EXPECT_NE(csv.body.find("," + first["applicant_name"].get<std::string>() + ",低保,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",2026-02-12 23:59,1,已逾期提醒\r\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.Header("content-disposition").find("filename*=UTF-8''"), std::string::npos);
   const HttpResult xlsx = api_.Get("/api/v1/board/overdue.xlsx", "liu.yang");
   ASSERT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.compare(0, 2, "PK"), 0) << "a ZIP archive";

@@ -2,6 +2,7 @@
 // Counts come from the counters the store keeps per (unit, programme, stage,
 // overdue) and are rolled up the org tree here; nothing counts task rows.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -73,11 +74,22 @@ double Median(const std::vector<int>& sorted) {
   return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
 }
 
-// "YYYY-MM-DD HH:MM" in the office's time zone.
-std::string LocalMinute(const Runtime& rt, Micros at) {
-  std::string s = FormatLocal(at, rt.calendar().zone()).substr(0, 16);
-  if (s.size() > 10) s[10] = ' ';
-  return s;
+// The instant as a spreadsheet date-time in the office's time zone.
+Cell LocalDateTimeCell(const Runtime& rt, Micros at) {
+  const OfficeZone& zone = rt.calendar().zone();
+  const CivilDate d = LocalDate(at, zone);
+  const std::int64_t s = (at - StartOfLocalDay(d, zone)) / kMicrosPerSecond;
+  return Cell::DateTime(LocalDateTime{d.year, d.month, d.day, static_cast<int>(s / 3600),
+                                      static_cast<int>(s / 60 % 60), static_cast<int>(s % 60)});
+}
+
+const char* EscalationLabelZh(int level) {
+  switch (level) {
+    case 1: return "已逾期提醒";
+    case 2: return "已报上级督办";
+    case 3: return "已上交上级办理";
+    default: return "未督办";
+  }
 }
 
 }  // namespace
@@ -291,8 +303,8 @@ HttpResponse ApiService::BoardOverdue(const HttpRequest& req, const Caller& c, c
                       Cell(item.applicant_name), Cell(ProgrammeName(rt_, t.programme)),
                       Cell(CaseStateLabelZh(t.stage)), Cell(StageTaskName(rt_, t.programme, t.stage)),
                       Cell(u ? u->name : t.org_unit_id), Cell(t.claimed_by),
-                      Cell(LocalMinute(rt_, t.due_at)),
-                      Cell(static_cast<double>(days)), Cell(static_cast<double>(t.escalation_level))});
+                      LocalDateTimeCell(rt_, t.due_at), Cell(days),
+                      Cell(EscalationLabelZh(t.escalation_level))});
       continue;
     }
     list.push_back({{"task_id", std::to_string(t.id)}, {"case_id", std::to_string(t.case_id)},
@@ -307,7 +319,9 @@ HttpResponse ApiService::BoardOverdue(const HttpRequest& req, const Caller& c, c
   if (file) {
     static const std::vector<std::string> kHeaders = {"任务编号", "案件编号", "申请人", "救助项目", "阶段", "任务",
                                                       "所在单位", "经办人", "截止时间", "逾期工作日", "督办级别"};
-    const std::string name = "overdue-" + scope->unit->id + "-" + LocalDayString(rt_.calendar(), now);
+    const std::string day = LocalDayString(rt_.calendar(), now);
+    const std::string name = "overdue-" + scope->unit->id + "-" + day;
+    const std::string name_zh = "逾期任务-" + scope->unit->name + "-" + day + "." + format;
     HttpResponse r;
     r.status = 200;
     if (format == "csv") {
@@ -317,7 +331,20 @@ HttpResponse ApiService::BoardOverdue(const HttpRequest& req, const Caller& c, c
       r.body = WriteXlsx("逾期任务", kHeaders, rows);
       r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     }
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "." + format + "\"");
+    // ASCII name for old clients, the Chinese one (RFC 5987) for the rest.
+    std::string encoded;
+    for (unsigned char ch : name_zh) {
+      static const char* kHex = "0123456789ABCDEF";
+      if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_') {
+        encoded += static_cast<char>(ch);
+      } else {
+        encoded += '%';
+        encoded += kHex[ch >> 4];
+        encoded += kHex[ch & 15];
+      }
+    }
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "." + format +
+                                                      "\"; filename*=UTF-8''" + encoded);
     return r;
   }
   // Total from the counters of the subtree, with the same filters.
