@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "engine/store/id_batches.hpp"
 #include "engine/store/migration_files.hpp"
 
 namespace jiuzhu {
@@ -757,6 +758,39 @@ Result<std::vector<UserRecord>> SqliteStore::ListUsers() {
 Result<std::optional<CaseRecord>> SqliteStore::GetCase(CaseId id) {
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
   return SelectCase(lease.conn(), id);
+}
+
+Result<std::vector<CaseRecord>> SqliteStore::GetCases(const std::vector<CaseId>& ids) {
+  const auto batches = IdBatches(ids);
+  std::vector<CaseRecord> out;
+  if (batches.empty()) return out;
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  auto read = [&]() -> Status {
+    for (const auto& batch : batches) {
+      Stmt st(c, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id IN (" +
+                     SqlPlaceholders(batch.size()) + ") ORDER BY id");
+      for (size_t i = 0; i < batch.size(); ++i) st.Bind(static_cast<int>(i + 1), batch[i]);
+      JZ_ASSIGN_OR_RETURN(auto rows, Collect<CaseRecord>(st, "read cases", ReadCase));
+      for (auto& row : rows) out.push_back(std::move(row));
+    }
+    return Status::Ok();
+  };
+  // One statement reads one snapshot; several share a read transaction.
+  if (batches.size() == 1) {
+    JZ_RETURN_IF_ERROR(read());
+    return out;
+  }
+  {
+    Stmt begin(c, "BEGIN");
+    JZ_RETURN_IF_ERROR(begin.Run("begin cases read"));
+  }
+  Status s = read();
+  Stmt end(c, s.ok() ? "COMMIT" : "ROLLBACK");
+  Status ended = end.Run("end cases read");
+  JZ_RETURN_IF_ERROR(s);
+  JZ_RETURN_IF_ERROR(ended);
+  return out;
 }
 
 Result<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseQuery& q) {

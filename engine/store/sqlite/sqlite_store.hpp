@@ -43,6 +43,7 @@ class SqliteStore final : public CaseStore {
   Result<std::vector<UserRecord>> ListUsers() override;
 
   Result<std::optional<CaseRecord>> GetCase(CaseId id) override;
+  Result<std::vector<CaseRecord>> GetCases(const std::vector<CaseId>& ids) override;
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) override;
   Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) override;
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) override;
