@@ -178,6 +178,25 @@ TEST(JsonWriterTest, EscapesQuotesBackslashesAndControlCharactersAndPassesUtf8) 
   }
 }
 
+// The writer reads eight bytes at a time where it can: every special byte at every position of
+// short and long strings comes out as nlohmann's dump() writes it.
+TEST(JsonWriterTest, SpecialBytesAtEveryPositionAreWrittenAsNlohmannDoes) {
+  const std::vector<std::string> specials = {"\"",   "\\",   "\n",   "\t", std::string(1, '\0'),
+                                             "\x01", "\x1f", "\x7f", " ",  "~",
+                                             "王",   "𠀀",   "é"};
+  for (std::size_t len = 1; len <= 24; ++len) {
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      for (const std::string& special : specials) {
+        std::string s(len, 'a');
+        s.replace(pos, 1, special);
+        EXPECT_EQ(Written(s), Json(s).dump()) << "length " << len << ", at " << pos;
+        std::string twice = s + s;
+        EXPECT_EQ(Written(twice), Json(twice).dump()) << "length " << 2 * len << ", at " << pos;
+      }
+    }
+  }
+}
+
 TEST(JsonWriterTest, ReplacesBytesThatAreNotUtf8) {
   const std::string fffd = "\xEF\xBF\xBD";
   EXPECT_EQ(Written("a\xff!"), "\"a" + fffd + "!\"");                    // never a lead byte

@@ -2,6 +2,8 @@
 
 #include <cassert>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace jiuzhu {
 
@@ -10,23 +12,52 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (a byte >= 0x80),
-// or 0 when it is not one (RFC 3629, table 3-7 of the Unicode standard).
-std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  const std::size_t left = s.size() - i;
+// What a byte needs: kCopy (printable ASCII but '"' and '\\'), kEscape (those two and
+// U+0000..U+001F), kUtf8 (>= 0x80: checked as the start of a UTF-8 sequence). A table keeps
+// the common case to one load and one compare per byte.
+enum ByteClass : unsigned char { kCopy, kEscape, kUtf8 };
+struct ByteClasses {
+  ByteClass of[256];
+  constexpr ByteClasses() : of() {
+    for (int c = 0; c < 256; ++c) {
+      of[c] = c >= 0x80 ? kUtf8 : (c < 0x20 || c == '"' || c == '\\') ? kEscape : kCopy;
+    }
+  }
+};
+constexpr ByteClasses kClasses;
+
+// Length of the well-formed UTF-8 sequence at p (*p >= 0x80, p < end), or 0 when it is not one
+// (RFC 3629; table 3-7 of the Unicode standard).
+std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
+  const unsigned char b0 = p[0];
+  const std::size_t left = static_cast<std::size_t>(end - p);
   const auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
+    return k < left && p[k] >= lo && p[k] <= hi;
   };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (b0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;  // no surrogates
-  if (b0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 < 0xC2) return 0;  // a continuation byte, or an overlong two-byte form
+  if (b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 <= 0xEF) {
+    const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;  // ED: no surrogates
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (b0 <= 0xF4) {
+    const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
   return 0;
+}
+
+// False when none of the 8 bytes of `w` needs a look (every one is kCopy). Each term may
+// also fire for a kCopy byte next to one that needs a look (borrows), never miss one;
+// the byte loop then decides.
+bool MayNeedALook(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  const auto below = [](std::uint64_t v, std::uint64_t n) { return (v - kOnes * n) & ~v & kHigh; };
+  return ((w & kHigh) | below(w, 0x20) | below(w ^ (kOnes * '"'), 1) |
+          below(w ^ (kOnes * '\\'), 1)) != 0;
 }
 
 }  // namespace
@@ -34,21 +65,31 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
 void AppendJsonString(std::string* out, std::string_view s) {
   std::string& o = *out;
   o.push_back('"');
-  std::size_t run = 0;  // start of the bytes not yet copied
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
-      if (const std::size_t n = Utf8SequenceLength(s, i)) {
-        i += n;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  const auto* run = p;  // start of the bytes not yet copied
+  while (p < end) {
+    if (end - p >= 8) {  // eight plain bytes at a time, the common case
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      if (!MayNeedALook(w)) {
+        p += 8;
         continue;
       }
     }
-    o.append(s.data() + run, i - run);
+    const ByteClass k = kClasses.of[*p];
+    if (k == kCopy) {
+      ++p;
+      continue;
+    }
+    if (k == kUtf8) {
+      if (const std::size_t n = Utf8SequenceLength(p, end)) {
+        p += n;
+        continue;
+      }
+    }
+    o.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    const unsigned char c = *p;
     switch (c) {
       case '"':
         o.append("\\\"");
@@ -79,9 +120,9 @@ void AppendJsonString(std::string* out, std::string_view s) {
           o.append(kReplacement);  // a byte that starts no well-formed UTF-8 sequence
         }
     }
-    run = ++i;
+    run = ++p;
   }
-  o.append(s.data() + run, s.size() - run);
+  o.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(end - run));
   o.push_back('"');
 }
 
