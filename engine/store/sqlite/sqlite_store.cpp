@@ -535,6 +535,8 @@ Result<SqliteStore::Lease> SqliteStore::Acquire() {
   JZ_RETURN_IF_ERROR(
       Exec(*conn, "PRAGMA synchronous=" + options_.synchronous, "set synchronous"));
   JZ_RETURN_IF_ERROR(Exec(*conn, "PRAGMA foreign_keys=ON", "enable foreign keys"));
+  JZ_RETURN_IF_ERROR(
+      Exec(*conn, "PRAGMA mmap_size=" + std::to_string(options_.mmap_size_bytes), "set mmap_size"));
   return Lease(this, conn.release());
 }
 
