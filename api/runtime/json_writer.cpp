@@ -1,5 +1,6 @@
 #include "api/runtime/json_writer.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstdint>
@@ -159,8 +160,22 @@ void JsonWriter::EndArray() { Close(']'); }
 void JsonWriter::Key(std::string_view key) {
   assert(depth_ > 0 && !after_key_);
   BeforeValue();
-  AppendJsonString(&out_, key);
-  out_.push_back(':');
+  // Keys are mostly short names from the code: one append when no byte needs a look.
+  char buf[64];
+  const bool plain =
+      key.size() + 3 <= sizeof buf && std::all_of(key.begin(), key.end(), [](char c) {
+        return kClasses.of[static_cast<unsigned char>(c)] == kCopy;
+      });
+  if (plain) {
+    buf[0] = '"';
+    std::memcpy(buf + 1, key.data(), key.size());
+    buf[key.size() + 1] = '"';
+    buf[key.size() + 2] = ':';
+    out_.append(buf, key.size() + 3);
+  } else {
+    AppendJsonString(&out_, key);
+    out_.push_back(':');
+  }
   after_key_ = true;
 }
 
