@@ -351,6 +351,9 @@ class TimingStore final : public CaseStore {
   }
   Result<std::vector<UserRecord>> ListUsers() override { return in_.ListUsers(); }
   Result<std::optional<CaseRecord>> GetCase(CaseId id) override { return in_.GetCase(id); }
+  Result<std::vector<CaseRecord>> GetCases(const std::vector<CaseId>& ids) override {
+    return in_.GetCases(ids);
+  }
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) override {
     return in_.ListCases(q);
   }

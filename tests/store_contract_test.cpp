@@ -18,6 +18,7 @@
 
 #include "engine/store/case_store.hpp"
 #include "engine/store/queue_counts.hpp"
+#include "engine/store/id_batches.hpp"
 #include "engine/store/migration_files.hpp"
 #include "engine/store/mysql/mysql_store.hpp"
 #include "engine/store/mysql/mysql_url.hpp"
@@ -648,6 +649,70 @@ TEST_P(StoreContractTest, MissingRowsReadAsNothing) {
   auto events = store_->ListAuditEvents(424242);
   ASSERT_TRUE(events.ok()) << events.status().ToString();
   EXPECT_TRUE(events->empty());
+}
+
+TEST_P(StoreContractTest, GetCasesReadsTheCasesThatExistOnceInIdOrder) {
+  std::vector<CaseRecord> cases;
+  for (CaseId id : {703, 701, 705}) {
+    CaseRecord c = MakeCase(id, Hash(static_cast<char>('0' + id % 10)));
+    c.applicant_name = "王𠀀芳 " + std::to_string(id);
+    c.version = id - 700;
+    c.assessment_json = R"({"members":["李\"明"]})";
+    ASSERT_OK(ApplyAndCommit(Discover(c)));
+    cases.push_back(c);
+  }
+  std::sort(cases.begin(), cases.end(),
+            [](const CaseRecord& a, const CaseRecord& b) { return a.id < b.id; });
+
+  auto got = store_->GetCases({705, 424242, 701, 703, 701});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(CaseIds(*got), (std::vector<CaseId>{701, 703, 705}));
+  for (size_t i = 0; i < cases.size(); ++i) ExpectSameCase(cases[i], (*got)[i]);
+
+  // A later command is seen.
+  CommandEffects next = NextCommand(cases[1], "accept");
+  next.update_case->state = CaseState::kCommit;
+  ASSERT_OK(ApplyAndCommit(next));
+  got = store_->GetCases({703});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  ExpectSameCase(*next.update_case, (*got)[0]);
+
+  got = store_->GetCases({});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->empty());
+  got = store_->GetCases({424242, 424243});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->empty());
+}
+
+TEST_P(StoreContractTest, GetCasesReadsListsLongerThanOneStatement) {
+  // More ids than one statement takes (engine/store/id_batches.hpp), every third missing.
+  const CaseId first = 10'000;
+  const CaseId count = static_cast<CaseId>(2 * kMaxIdsPerStatement + 7);
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    for (CaseId id = first; id < first + count; ++id) {
+      if (id % 3 == 0) continue;
+      std::string hash = std::to_string(id);
+      hash = std::string(64 - hash.size(), 'f') + hash;
+      CaseRecord c = MakeCase(id, hash);
+      c.applicant_name = "申请人" + std::to_string(id);
+      ASSERT_OK((*txn)->Apply(Discover(c)));
+    }
+    ASSERT_OK((*txn)->Commit());
+  }
+  std::vector<CaseId> ask;
+  std::vector<CaseId> want;
+  for (CaseId id = first + count - 1; id >= first; --id) ask.push_back(id);
+  for (CaseId id = first; id < first + count; ++id) {
+    if (id % 3 != 0) want.push_back(id);
+  }
+  auto got = store_->GetCases(ask);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(CaseIds(*got), want);
+  for (const CaseRecord& c : *got) EXPECT_EQ(c.applicant_name, "申请人" + std::to_string(c.id));
 }
 
 // --- the checks that keep concurrent commands honest -------------------------------------

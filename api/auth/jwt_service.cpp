@@ -328,7 +328,25 @@ Result<std::string> JwtService::Issue(const std::string& subject) const {
   }
 }
 
+Status JwtService::CheckTimes(const Verified& v) const {
+  const Micros now = clock_.Now();
+  const Micros leeway = options_.leeway_seconds * kMicrosPerSecond;
+  if (now > v.claims.expires_at + leeway) return Unauthenticated("token expired");
+  if (v.not_before > now + leeway || v.claims.issued_at > now + leeway) {
+    return Unauthenticated("token not yet valid");
+  }
+  return Status::Ok();
+}
+
 Result<TokenClaims> JwtService::Verify(const std::string& token) const {
+  {
+    std::lock_guard<std::mutex> lock(remembered_mu_);
+    const auto it = remembered_.find(token);
+    if (it != remembered_.end()) {
+      JZ_RETURN_IF_ERROR(CheckTimes(it->second));
+      return it->second.claims;
+    }
+  }
   const std::optional<Segments> parts = SplitToken(token);
   if (!parts) return Unauthenticated("malformed token");
 
@@ -410,15 +428,13 @@ Result<TokenClaims> JwtService::Verify(const std::string& token) const {
   if (issuer != options_.issuer) return Unauthenticated("wrong issuer");
   if (audience != options_.audience) return Unauthenticated("wrong audience");
 
-  const Micros now = clock_.Now();
-  const Micros leeway = options_.leeway_seconds * kMicrosPerSecond;
-  if (now > exp * kMicrosPerSecond + leeway) return Unauthenticated("token expired");
-  if (nbf * kMicrosPerSecond > now + leeway || iat * kMicrosPerSecond > now + leeway) {
-    return Unauthenticated("token not yet valid");
-  }
   claims.issued_at = iat * kMicrosPerSecond;
   claims.expires_at = exp * kMicrosPerSecond;
-  return claims;
+  Verified verified{std::move(claims), nbf * kMicrosPerSecond};
+  JZ_RETURN_IF_ERROR(CheckTimes(verified));
+  std::lock_guard<std::mutex> lock(remembered_mu_);
+  if (remembered_.size() >= kMaxRemembered) remembered_.clear();
+  return remembered_.emplace(token, std::move(verified)).first->second.claims;
 }
 
 }  // namespace jiuzhu::auth

@@ -21,13 +21,24 @@
 // leeway; with SystemClock both agree, and a ManualClock used with this class
 // must stay near the wall time (tests start it at SystemClock().Now()).
 //
-// Immutable after construction; thread-safe. The clock must outlive the
-// service.
+// Verified tokens are remembered (at most kMaxRemembered; the set is emptied
+// when full): verifying the very same token text again only repeats the time
+// checks (exp, nbf, iat against the injected clock), not the decoding and the
+// signature check, which cost more than the rest of a small API read.
+// Refusals are never remembered. (On that path cpp-jwt's system-clock check
+// is skipped; with SystemClock the injected clock gives the same answer.)
+//
+// The options are immutable after construction; the cache of verified tokens
+// is guarded by a mutex, so the service is thread-safe. The clock must
+// outlive the service.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "engine/common/status.hpp"
@@ -70,14 +81,25 @@ class JwtService {
   Result<TokenClaims> Verify(const std::string& token) const;
   std::int64_t ttl_seconds() const { return options_.ttl_seconds; }
 
+  static constexpr std::size_t kMaxRemembered = 4096;
+
  private:
+  struct Verified {
+    TokenClaims claims;
+    Micros not_before = 0;  // nbf
+  };
+
   JwtService(JwtOptions options, const Clock& clock)
       : options_(std::move(options)), clock_(clock) {}
   const std::string& SigningKey() const;
   const std::string& VerificationKey() const;
+  // "token expired" / "token not yet valid" by the injected clock, else OK.
+  Status CheckTimes(const Verified& v) const;
 
   JwtOptions options_;
   const Clock& clock_;
+  mutable std::mutex remembered_mu_;
+  mutable std::unordered_map<std::string, Verified> remembered_;  // by token text
 };
 
 }  // namespace jiuzhu::auth

@@ -237,6 +237,53 @@ TEST_F(JwtServiceTest, FutureIatOrNbfRefusedByOwnCheck) {
   EXPECT_TRUE(service_->Verify(HandSigned(kHs256Header, GoodClaims(start_).dump())).ok());
 }
 
+TEST_F(JwtServiceTest, RememberedTokenIsStillCheckedAgainstTheClock) {
+  const std::string token = IssueOk(*service_);
+  ASSERT_TRUE(service_->Verify(token).ok());  // now remembered
+  Result<TokenClaims> again = service_->Verify(token);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->subject, "alice");
+  EXPECT_EQ(again->issued_at, start_);
+  EXPECT_EQ(again->expires_at, start_ + kTtl * kSecond);
+
+  clock_.Set(start_ - (kLeeway + 1) * kSecond);  // before nbf and iat
+  ExpectRefused(*service_, token, "token not yet valid");
+  clock_.Set(start_ + (kTtl + kLeeway) * kSecond + 1);
+  ExpectRefused(*service_, token, "token expired");
+  clock_.Set(start_);
+  EXPECT_TRUE(service_->Verify(token).ok());
+}
+
+TEST_F(JwtServiceTest, RememberedTokenDoesNotVouchForItsNeighbours) {
+  const std::string token = IssueOk(*service_);
+  ASSERT_TRUE(service_->Verify(token).ok());
+  // The same text with one character of the signature changed, or cut short, or longer.
+  std::string other = token;
+  other.back() = other.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(service_->Verify(other).ok());
+  EXPECT_FALSE(service_->Verify(token.substr(0, token.size() - 1)).ok());
+  EXPECT_FALSE(service_->Verify(token + "A").ok());
+  EXPECT_FALSE(service_->Verify(token + " ").ok());
+  // A token refused once is refused again (refusals are not remembered as anything).
+  ExpectRefused(*service_, HandSigned(kHs256Header, GoodClaims(start_).dump(), kSecret + "x"),
+                "bad signature");
+  ExpectRefused(*service_, HandSigned(kHs256Header, GoodClaims(start_).dump(), kSecret + "x"),
+                "bad signature");
+}
+
+TEST_F(JwtServiceTest, RemembersAtMostItsCapacity) {
+  std::vector<std::string> tokens;
+  for (std::size_t i = 0; i < JwtService::kMaxRemembered + 10; ++i) {
+    tokens.push_back(IssueOk(*service_, "u" + std::to_string(i)));
+    ASSERT_TRUE(service_->Verify(tokens.back()).ok()) << i;
+  }
+  for (std::size_t i : {std::size_t{0}, std::size_t{1}, tokens.size() - 1}) {
+    Result<TokenClaims> claims = service_->Verify(tokens[i]);
+    ASSERT_TRUE(claims.ok()) << claims.status().ToString();
+    EXPECT_EQ(claims->subject, "u" + std::to_string(i));
+  }
+}
+
 TEST_F(JwtServiceTest, WrongSecretIsBadSignature) {
   JwtOptions other = Hs256Options();
   other.hs_secret = "another-secret-another-secret-another-secret";

@@ -1,5 +1,10 @@
 #include "api/runtime/case_json.hpp"
 
+#include <algorithm>
+#include <cassert>
+#include <string_view>
+
+#include "api/runtime/json_writer.hpp"
 #include "engine/access/access_policy.hpp"
 #include "engine/audit/audit_chain.hpp"
 
@@ -43,7 +48,62 @@ nlohmann::json CaseSummaryJson(const CaseRecord& c) {
           {"promised_by", c.promised_by ? FormatUtc(c.promised_by) : ""}};
 }
 
-nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now) {
+namespace {
+
+// Where a view's members go: TreeSink puts them into a nlohmann object,
+// TextSink writes them as text with a JsonWriter. Each view below is written
+// once, against this pair, so the tree (TaskJson) and the text (the inbox
+// page) always carry the same members with the same values.
+class TreeSink {
+ public:
+  explicit TreeSink(nlohmann::json& j) : j_(j) {}
+  void String(const char* key, std::string_view v) { j_[key] = std::string(v); }
+  void Int(const char* key, std::int64_t v) { j_[key] = v; }
+  void Bool(const char* key, bool v) { j_[key] = v; }
+  void Time(const char* key, Micros t) { j_[key] = FormatUtc(t); }
+  template <typename F>
+  void Object(const char* key, F&& members) {
+    TreeSink sub(j_[key]);
+    members(sub);
+  }
+
+ private:
+  nlohmann::json& j_;
+};
+
+class TextSink {
+ public:
+  explicit TextSink(JsonWriter& w) : w_(w) {}
+  void String(const char* key, std::string_view v) {
+    w_.Key(key);
+    w_.String(v);
+  }
+  void Int(const char* key, std::int64_t v) {
+    w_.Key(key);
+    w_.Int(v);
+  }
+  void Bool(const char* key, bool v) {
+    w_.Key(key);
+    w_.Bool(v);
+  }
+  void Time(const char* key, Micros t) {
+    w_.Key(key);
+    w_.String(FormatUtc(t));
+  }
+  template <typename F>
+  void Object(const char* key, F&& members) {
+    w_.Key(key);
+    w_.BeginObject();
+    members(*this);
+    w_.EndObject();
+  }
+
+ private:
+  JsonWriter& w_;
+};
+
+template <typename Sink>
+void EmitTask(Sink& s, const Runtime& rt, const TaskRecord& t, Micros now) {
   const bool active = t.state == TaskState::kOpen || t.state == TaskState::kClaimed;
   int days_left = 0;
   if (active) {
@@ -51,26 +111,80 @@ nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now) {
                                 : -rt.calendar().WorkingDaysBetween(t.due_at, now);
   }
   const OrgUnitRecord* unit = rt.org().Find(t.org_unit_id);
-  nlohmann::json j = {{"id", std::to_string(t.id)},
-                      {"case_id", std::to_string(t.case_id)},
-                      {"programme", t.programme},
-                      {"stage", CaseStateName(t.stage)},
-                      {"kind", t.kind},
-                      {"role", t.role},
-                      {"org_unit", t.org_unit_id},
-                      {"org_unit_name", unit ? unit->name : t.org_unit_id},
-                      {"state", TaskStateName(t.state)},
-                      {"created_at", FormatUtc(t.created_at)},
-                      {"due_at", FormatUtc(t.due_at)},
-                      {"overdue", active && t.due_at < now},
-                      {"working_days_left", days_left},
-                      {"claimed_by", t.claimed_by},
-                      {"completed_at", t.completed_at ? FormatUtc(t.completed_at) : ""},
-                      {"outcome", t.outcome}};
-  if (auto prog = rt.programmes().Find(t.programme); prog.ok()) {
-    if (const StageDef* s = (*prog)->Stage(t.stage)) j["kind_label"] = s->task_name_zh;
+  s.String("id", std::to_string(t.id));
+  s.String("case_id", std::to_string(t.case_id));
+  s.String("programme", t.programme);
+  s.String("stage", CaseStateName(t.stage));
+  s.String("kind", t.kind);
+  s.String("role", t.role);
+  s.String("org_unit", t.org_unit_id);
+  s.String("org_unit_name", unit ? unit->name : t.org_unit_id);
+  s.String("state", TaskStateName(t.state));
+  s.Time("created_at", t.created_at);
+  s.Time("due_at", t.due_at);
+  s.Bool("overdue", active && t.due_at < now);
+  s.Int("working_days_left", days_left);
+  s.String("claimed_by", t.claimed_by);
+  if (t.completed_at) {
+    s.Time("completed_at", t.completed_at);
+  } else {
+    s.String("completed_at", "");
   }
+  s.String("outcome", t.outcome);
+  if (auto prog = rt.programmes().Find(t.programme); prog.ok()) {
+    if (const StageDef* stage = (*prog)->Stage(t.stage)) {
+      s.String("kind_label", stage->task_name_zh);
+    }
+  }
+}
+
+// The case as an inbox item shows it.
+template <typename Sink>
+void EmitInboxCase(Sink& s, const CaseRecord& c) {
+  s.String("applicant_name", c.applicant_name);
+  s.String("id_number", c.id_masked);
+  s.String("state", CaseStateName(c.state));
+  s.String("route", RouteName(c.route));
+  s.Int("version", c.version);
+}
+
+}  // namespace
+
+nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now) {
+  nlohmann::json j = nlohmann::json::object();
+  TreeSink s(j);
+  EmitTask(s, rt, t, now);
   return j;
+}
+
+std::string InboxPageJsonText(const Runtime& rt, const TaskPage& page,
+                              const std::vector<CaseRecord>& cases, const std::string& next_after,
+                              Micros now) {
+  const auto by_id = [](const CaseRecord& c, CaseId id) { return c.id < id; };
+  assert(std::is_sorted(cases.begin(), cases.end(),
+                        [](const CaseRecord& a, const CaseRecord& b) { return a.id < b.id; }));
+  std::string out;
+  out.reserve(64 + 1024 * page.tasks.size());  // an item is 0.7-0.9 KB
+  JsonWriter w(&out);
+  TextSink s(w);
+  w.BeginObject();
+  s.Int("total", page.total);
+  s.String("next_after", next_after);
+  w.Key("items");
+  w.BeginArray();
+  for (const TaskRecord& t : page.tasks) {
+    w.BeginObject();
+    EmitTask(s, rt, t, now);
+    const auto c = std::lower_bound(cases.begin(), cases.end(), t.case_id, by_id);
+    if (c != cases.end() && c->id == t.case_id) {
+      s.Object("case", [&](TextSink& sub) { EmitInboxCase(sub, *c); });
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  assert(w.Complete());
+  return out;
 }
 
 nlohmann::json CaseJson(const Runtime& rt, const UserRecord& viewer, const CaseRecord& c,

@@ -23,6 +23,16 @@ nlohmann::json CaseJson(const Runtime& rt, const UserRecord& viewer, const CaseR
 nlohmann::json CaseSummaryJson(const CaseRecord& c);
 // A task with its due time in UTC and the working days left (negative: overdue).
 nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now);
+// The inbox page as JSON text, written straight into the string (no nlohmann
+// tree; see json_writer.hpp):
+//   {"total": page.total, "next_after": next_after, "items": [item, ...]}
+// where each item has the members of TaskJson(rt, task, now) and, when the
+// task's case is in `cases`, "case": {applicant_name, id_number (masked),
+// state, route, version}. `cases` must be in ascending id order, as
+// CaseStore::GetCases returns them.
+std::string InboxPageJsonText(const Runtime& rt, const TaskPage& page,
+                              const std::vector<CaseRecord>& cases, const std::string& next_after,
+                              Micros now);
 nlohmann::json OutcomeJson(const Runtime& rt, const CommandOutcome& out, Micros now);
 
 Result<AssessRequest> ParseAssessmentJson(const nlohmann::json& j);

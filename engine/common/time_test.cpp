@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
 namespace jiuzhu {
 namespace {
 
@@ -105,6 +110,50 @@ TEST(TimeTest, FormatUtcAndLocal) {
   // Round trip through both formats (FormatLocal drops the microseconds).
   EXPECT_EQ(Instant(FormatUtc(t)), t);
   EXPECT_EQ(Instant(FormatLocal(t, ShanghaiZone())), t - 4);
+}
+
+// FormatUtc/FormatLocal write digits by hand; the snprintf form they replaced is the reference.
+std::string ReferenceFormat(Micros instant, int offset_seconds, bool utc) {
+  const Micros local = instant + static_cast<Micros>(offset_seconds) * kMicrosPerSecond;
+  std::int64_t days = local / kMicrosPerDay;
+  if (local % kMicrosPerDay != 0 && local < 0) --days;
+  const Micros in_day = local - days * kMicrosPerDay;
+  const CivilDate d = CivilFromDays(days);
+  const int secs = static_cast<int>(in_day / kMicrosPerSecond);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", d.year, d.month, d.day,
+                        secs / 3600, secs / 60 % 60, secs % 60);
+  if (utc) {
+    std::snprintf(buf + n, sizeof buf - n, ".%06dZ", static_cast<int>(in_day % kMicrosPerSecond));
+  } else {
+    const int off = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+',
+                  off / 3600, off / 60 % 60);
+  }
+  return buf;
+}
+
+TEST(TimeTest, FormatMatchesTheSnprintfFormAcrossYearsAndOffsets) {
+  const OfficeZone kathmandu{"Asia/Kathmandu", 5 * 3600 + 45 * 60};
+  const OfficeZone marquesas{"Pacific/Marquesas", -(9 * 3600 + 30 * 60)};
+  const Micros first = Instant("0001-01-01T00:00:00Z");
+  const Micros last = Instant("9999-12-31T23:59:59.999999Z");
+  std::vector<Micros> instants = {0, -1, 1, kMicrosPerDay - 1, first, last};
+  std::uint64_t x = 88172645463325252ull;  // xorshift: fixed, so a failure repeats
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    instants.push_back(first + static_cast<Micros>(x % static_cast<std::uint64_t>(last - first)));
+  }
+  for (Micros t : instants) {
+    EXPECT_EQ(FormatUtc(t), ReferenceFormat(t, 0, true)) << t;
+    EXPECT_EQ(FormatLocal(t, ShanghaiZone()), ReferenceFormat(t, 8 * 3600, false)) << t;
+    EXPECT_EQ(FormatLocal(t, kathmandu), ReferenceFormat(t, kathmandu.utc_offset_seconds, false))
+        << t;
+    EXPECT_EQ(FormatLocal(t, marquesas), ReferenceFormat(t, marquesas.utc_offset_seconds, false))
+        << t;
+  }
 }
 
 TEST(TimeTest, LocalDateAcrossShanghaiMidnight) {

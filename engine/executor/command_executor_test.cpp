@@ -167,6 +167,7 @@ class FakeStore final : public CaseStore {
   Result<std::optional<UserRecord>> FindUser(const std::string&) override { return Unused(); }
   Result<std::vector<UserRecord>> ListUsers() override { return Unused(); }
   Result<std::optional<CaseRecord>> GetCase(CaseId) override { return Unused(); }
+  Result<std::vector<CaseRecord>> GetCases(const std::vector<CaseId>&) override { return Unused(); }
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery&) override { return Unused(); }
   Result<std::vector<TaskRecord>> ListTasksForCase(CaseId) override { return Unused(); }
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId) override { return Unused(); }

@@ -168,6 +168,12 @@ class CaseStore {
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
 
   virtual Result<std::optional<CaseRecord>> GetCase(CaseId id) = 0;
+  // The cases among `ids` that exist, each once, in ascending id order; ids
+  // that name no case are left out (an empty list reads nothing). All rows
+  // come from one read snapshot. Meant for the cases of a page of tasks
+  // (the inbox): one statement per IdBatches batch instead of a GetCase per
+  // item.
+  virtual Result<std::vector<CaseRecord>> GetCases(const std::vector<CaseId>& ids) = 0;
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) = 0;
   virtual Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) = 0;
   virtual Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) = 0;

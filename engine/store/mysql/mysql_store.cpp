@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "engine/store/id_batches.hpp"
 #include "engine/store/migration_files.hpp"
 #include "engine/store/mysql/mysql_connection.hpp"
 #include "engine/store/mysql/mysql_rows.hpp"
@@ -429,6 +430,45 @@ Result<std::optional<CaseRecord>> MysqlStore::GetCase(CaseId id) {
     if (!rs->next()) return std::optional<CaseRecord>();
     JZ_ASSIGN_OR_RETURN(CaseRecord k, mysql::ReadCase(*rs));
     return std::optional<CaseRecord>(std::move(k));
+  });
+}
+
+Result<std::vector<CaseRecord>> MysqlStore::GetCases(const std::vector<CaseId>& ids) {
+  const auto batches = IdBatches(ids);
+  if (batches.empty()) return std::vector<CaseRecord>();
+  return WithConnection(*pool_, "GetCases", [&](Connection& c) -> Result<std::vector<CaseRecord>> {
+    auto read = [&]() -> Result<std::vector<CaseRecord>> {
+      std::vector<CaseRecord> out;
+      for (const auto& batch : batches) {
+        sql::PreparedStatement& ps =
+            c.Prepared(std::string("SELECT ") + mysql::kCaseColumns + " FROM cases WHERE id IN (" +
+                       SqlPlaceholders(batch.size()) + ") ORDER BY id");
+        Binder b(ps);
+        for (CaseId id : batch) b.Int(id);
+        JZ_ASSIGN_OR_RETURN(auto rows, ReadAll<CaseRecord>(ps, mysql::ReadCase));
+        for (auto& row : rows) out.push_back(std::move(row));
+      }
+      return out;
+    };
+    // One statement is one consistent read. Several need one snapshot: the session reads at
+    // READ COMMITTED (a snapshot per statement), so this one transaction reads at REPEATABLE
+    // READ with its snapshot taken at START.
+    if (batches.size() == 1) return read();
+    c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    Result<std::vector<CaseRecord>> out = Internal("GetCases: not read");
+    try {
+      out = read();
+    } catch (...) {
+      try {
+        c.Execute("ROLLBACK");
+      } catch (...) {
+        c.MarkBroken();
+      }
+      throw;
+    }
+    c.Execute(out.ok() ? "COMMIT" : "ROLLBACK");
+    return out;
   });
 }
 

@@ -82,6 +82,9 @@ class MysqlStore final : public CaseStore {
   Result<std::vector<UserRecord>> ListUsers() override;
 
   Result<std::optional<CaseRecord>> GetCase(CaseId id) override;
+  // One statement when the ids fit one batch; otherwise the batches are read in one
+  // REPEATABLE READ transaction WITH CONSISTENT SNAPSHOT, so they see one snapshot.
+  Result<std::vector<CaseRecord>> GetCases(const std::vector<CaseId>& ids) override;
   // Cases whose org_path starts with one of q.org_paths (none listed: no scope, every case),
   // matching every filter given, with id > q.after_id, in id order, at most q.limit.
   // name_contains is a case-sensitive substring.

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
+#include "engine/store/id_batches.hpp"
 #include "engine/store/migration_files.hpp"
 #include "engine/store/queue_counts.hpp"
 
@@ -113,16 +115,22 @@ Status Exec(Conn& c, const std::string& sql, const char* what) {
   return Status::Ok();
 }
 
+// Runs the statement, appending map(row) to *out for each row.
 template <typename T, typename F>
-Result<std::vector<T>> Collect(Stmt& st, const char* what, F&& map) {
+Status AppendRows(Stmt& st, const char* what, F&& map, std::vector<T>* out) {
   JZ_RETURN_IF_ERROR(st.prepared(what));
-  std::vector<T> out;
   for (;;) {
     const int rc = st.Step();
-    if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return ErrorOf(st.db(), rc, what);
-    out.push_back(map(st));
+    out->push_back(map(st));
   }
+}
+
+template <typename T, typename F>
+Result<std::vector<T>> Collect(Stmt& st, const char* what, F&& map) {
+  std::vector<T> out;
+  JZ_RETURN_IF_ERROR(AppendRows(st, what, std::forward<F>(map), &out));
   return out;
 }
 
@@ -639,6 +647,8 @@ Result<SqliteStore::Lease> SqliteStore::Acquire() {
   JZ_RETURN_IF_ERROR(
       Exec(*conn, "PRAGMA synchronous=" + options_.synchronous, "set synchronous"));
   JZ_RETURN_IF_ERROR(Exec(*conn, "PRAGMA foreign_keys=ON", "enable foreign keys"));
+  JZ_RETURN_IF_ERROR(
+      Exec(*conn, "PRAGMA mmap_size=" + std::to_string(options_.mmap_size_bytes), "set mmap_size"));
   return Lease(this, conn.release());
 }
 
@@ -871,6 +881,39 @@ Result<std::optional<CaseRecord>> SqliteStore::GetCase(CaseId id) {
   return SelectCase(lease.conn(), id);
 }
 
+Result<std::vector<CaseRecord>> SqliteStore::GetCases(const std::vector<CaseId>& ids) {
+  const auto batches = IdBatches(ids);
+  std::vector<CaseRecord> out;
+  if (batches.empty()) return out;
+  out.reserve(ids.size());
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Conn& c = lease.conn();
+  auto read = [&]() -> Status {
+    for (const auto& batch : batches) {
+      Stmt st(c, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id IN (" +
+                     SqlPlaceholders(batch.size()) + ") ORDER BY id");
+      for (size_t i = 0; i < batch.size(); ++i) st.Bind(static_cast<int>(i + 1), batch[i]);
+      JZ_RETURN_IF_ERROR(AppendRows(st, "read cases", ReadCase, &out));
+    }
+    return Status::Ok();
+  };
+  // One statement reads one snapshot; several share a read transaction.
+  if (batches.size() == 1) {
+    JZ_RETURN_IF_ERROR(read());
+    return out;
+  }
+  {
+    Stmt begin(c, "BEGIN");
+    JZ_RETURN_IF_ERROR(begin.Run("begin cases read"));
+  }
+  Status s = read();
+  Stmt end(c, s.ok() ? "COMMIT" : "ROLLBACK");
+  Status ended = end.Run("end cases read");
+  JZ_RETURN_IF_ERROR(s);
+  JZ_RETURN_IF_ERROR(ended);
+  return out;
+}
+
 Result<std::vector<CaseRecord>> SqliteStore::ListCases(const CaseQuery& q) {
   std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id > ?";
   std::vector<std::string> texts;
@@ -992,7 +1035,6 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
             : "SELECT count(*) FROM tasks WHERE " + where + filters;
   const std::string ids_sql = "SELECT due_at, id FROM tasks WHERE " + where + filters +
                               " AND due_at >= ? AND (due_at > ? OR id > ?) ORDER BY due_at, id LIMIT ?";
-  static const std::string kTaskById = std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = ?";
 
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
   Conn& c = lease.conn();
@@ -1027,12 +1069,24 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
     }
     std::sort(keys.begin(), keys.end());
     if (static_cast<int>(keys.size()) > q.limit) keys.resize(static_cast<size_t>(std::max(q.limit, 0)));
-    page.tasks.reserve(keys.size());
+    // The page's rows by id, a statement per IdBatches batch (not one per row), then put
+    // back into (due_at, id) order.
+    std::vector<TaskId> ids;
+    ids.reserve(keys.size());
+    for (const auto& key : keys) ids.push_back(key.second);
+    std::vector<TaskRecord> rows;
+    rows.reserve(keys.size());
+    for (const auto& batch : IdBatches(std::move(ids))) {
+      Stmt st(c, std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id IN (" +
+                     SqlPlaceholders(batch.size()) + ") ORDER BY id");
+      for (size_t i = 0; i < batch.size(); ++i) st.Bind(static_cast<int>(i + 1), batch[i]);
+      JZ_RETURN_IF_ERROR(AppendRows(st, "read inbox tasks", ReadTask, &rows));
+    }
+    page.tasks.reserve(rows.size());
     for (const auto& key : keys) {
-      Stmt st(c, kTaskById);
-      st.Bind(1, key.second);
-      JZ_ASSIGN_OR_RETURN(auto rows, Collect<TaskRecord>(st, "read inbox task", ReadTask));
-      for (auto& t : rows) page.tasks.push_back(std::move(t));
+      const auto row = std::lower_bound(rows.begin(), rows.end(), key.second,
+                                        [](const TaskRecord& t, TaskId id) { return t.id < id; });
+      if (row != rows.end() && row->id == key.second) page.tasks.push_back(std::move(*row));
     }
     return Status::Ok();
   };
