@@ -182,7 +182,7 @@ TEST_P(BoardApiTest, OverdueListPagesAndExportsWithChineseHeaders) {
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 5) << "header and four rows";
   // Ids as text, the due time as a local date-time, working days as a number, the level in words.
   EXPECT_NE(csv.body.find("," + first["applicant_name"].get<std::string>() + ",低保,"), std::string::npos) << csv.body;
-  EXPECT_NE(csv.body.find(",2026-02-12 23:59,1,已逾期提醒\r\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",2026-02-12 23:59,1,已催办\r\n"), std::string::npos) << csv.body;
   EXPECT_NE(csv.Header("content-disposition").find("filename*=UTF-8''"), std::string::npos);
   const HttpResult xlsx = api_.Get("/api/v1/board/overdue.xlsx", "liu.yang");
   ASSERT_EQ(xlsx.status, 200);

@@ -142,6 +142,7 @@ TEST_F(InboxJsonTest, ItemCarriesEveryMemberOfTheTaskAndTheShortCase) {
                       At("2026-02-12T23:59:59.999999+08:00"));
   t.claimed_by = "li.na";
   t.state = TaskState::kClaimed;
+  t.escalation_level = 2;
   page.tasks.push_back(t);
   const std::vector<CaseRecord> cases = {
       Case(101, "王小梅", CaseState::kDiscover, Route::kUndecided, 3)};
@@ -153,7 +154,7 @@ TEST_F(InboxJsonTest, ItemCarriesEveryMemberOfTheTaskAndTheShortCase) {
       "kind_label": "受理核实", "role": "street_reviewer", "org_unit": "640202100",
       "org_unit_name": "星海镇", "state": "claimed", "created_at": "2026-02-02T02:11:12.000345Z",
       "due_at": "2026-02-12T15:59:59.999999Z", "overdue": false, "working_days_left": 2,
-      "claimed_by": "li.na", "completed_at": "", "outcome": "",
+      "claimed_by": "li.na", "escalation_level": 2, "completed_at": "", "outcome": "",
       "case": {"applicant_name": "王小梅", "id_number": "640202********123X", "state": "discover",
                "route": "undecided", "version": 3}
     }]})");

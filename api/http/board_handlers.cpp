@@ -83,11 +83,12 @@ Cell LocalDateTimeCell(const Runtime& rt, Micros at) {
                                       static_cast<int>(s / 60 % 60), static_cast<int>(s % 60)});
 }
 
+// The same words as the web app (web/src/i18n.js board.escalation).
 const char* EscalationLabelZh(int level) {
   switch (level) {
-    case 1: return "已逾期提醒";
-    case 2: return "已报上级督办";
-    case 3: return "已上交上级办理";
+    case 1: return "已催办";
+    case 2: return "已通报督办员";
+    case 3: return "已上提改派";
     default: return "未督办";
   }
 }

@@ -125,6 +125,8 @@ void EmitTask(Sink& s, const Runtime& rt, const TaskRecord& t, Micros now) {
   s.Bool("overdue", active && t.due_at < now);
   s.Int("working_days_left", days_left);
   s.String("claimed_by", t.claimed_by);
+  // The deadline clock: 0 none, 1 overdue (reminded), 2 supervisor notified, 3 moved up a tier.
+  s.Int("escalation_level", t.escalation_level);
   if (t.completed_at) {
     s.Time("completed_at", t.completed_at);
   } else {

@@ -1027,7 +1027,7 @@ Result<TaskPage> SqliteStore::ListInbox(const InboxQuery& q) {
     return i;
   };
   // The total without filters comes from the per-queue counts that the
-  // triggers of migration 0003 keep (at most 16 rows per arm); with filters
+  // store keeps in each write transaction (queue_counts.hpp; at most 16 rows per arm); with filters
   // (or for "mine") the arm's index range is counted.
   const bool plain = !q.mine_only && filters.empty();
   const std::string count_sql =
