@@ -72,6 +72,7 @@ Result<int> RateFromDouble(double rate);
 
 // True when `e` lies inside the filters of `p`: approved within the period,
 // of a listed programme (if any are listed), within the org subtree (if given).
+// `p` must be canonical (programmes sorted: looked up by binary search).
 bool MatchesFilters(const PopulationEntry& e, const SampleParameters& p);
 
 }  // namespace jiuzhu
