@@ -87,23 +87,22 @@ Status SumIncome(const AssessmentInput& in, AssessmentFigures& f) {
     const std::string at = "income[" + std::to_string(i) + "]";
     const auto kind = ParseIncomeKind(line.kind);
     if (!kind) {
-      return InvalidArgument(at + ": unknown income kind \"" + line.kind +
-                                 "\" (wages, business, property, transfers)",
-                             at + ".kind");
+      return InvalidArgument(
+          at + ": unknown income kind \"" + line.kind + "\" (wages, business, property, transfers)",
+          at + ".kind");
     }
     if (std::find(seen.begin(), seen.end(), *kind) != seen.end()) {
       return InvalidArgument(at + ": income kind " + line.kind + " given twice", at + ".kind");
     }
     seen.push_back(*kind);
     if (line.monthly.size() != 12) {
-      return InvalidArgument(at + ": 12 monthly amounts required, got " +
-                                 std::to_string(line.monthly.size()),
-                             at + ".monthly");
+      return InvalidArgument(
+          at + ": 12 monthly amounts required, got " + std::to_string(line.monthly.size()),
+          at + ".monthly");
     }
     Fen sum = 0;
     for (size_t m = 0; m < 12; ++m) {
-      JZ_RETURN_IF_ERROR(
-          CheckAmount(line.monthly[m], at + ".monthly[" + std::to_string(m) + "]"));
+      JZ_RETURN_IF_ERROR(CheckAmount(line.monthly[m], at + ".monthly[" + std::to_string(m) + "]"));
       sum += line.monthly[m];
     }
     f.income_by_kind[*kind] = sum;
@@ -166,7 +165,8 @@ Result<HouseholdAssessment> AssessHousehold(const StandardsCatalog& standards,
   JZ_RETURN_IF_ERROR(SumIncome(in, f));
   JZ_RETURN_IF_ERROR(CheckAmount(in.deposits, "deposits"));
   for (size_t i = 0; i < in.vehicles.size(); ++i) {
-    JZ_RETURN_IF_ERROR(CheckAmount(in.vehicles[i].value, "vehicles[" + std::to_string(i) + "].value"));
+    JZ_RETURN_IF_ERROR(
+        CheckAmount(in.vehicles[i].value, "vehicles[" + std::to_string(i) + "].value"));
   }
   if (in.housing_count < 0) return InvalidArgument("housing_count must be >= 0", "housing_count");
   JZ_RETURN_IF_ERROR(CheckAmount(in.medical_expense, "medical_expense"));
@@ -206,8 +206,8 @@ Result<HouseholdAssessment> AssessHousehold(const StandardsCatalog& standards,
   out.below_low_income_line = f.counted_income_annual < s.low_income_line_monthly * months_people;
 
   auto& why = out.reasons;
-  std::string income_text = "家庭月人均收入 " + Yuan(f.per_capita_monthly) + "（12个月收入 " +
-                            Yuan(f.income_total);
+  std::string income_text =
+      "家庭月人均收入 " + Yuan(f.per_capita_monthly) + "（12个月收入 " + Yuan(f.income_total);
   if (f.circumstance_deduction > 0) {
     income_text += "，按重病重残等情形核减 " + std::to_string(f.deduction_percent_applied) +
                    "% 即 " + Yuan(f.circumstance_deduction);
@@ -244,10 +244,9 @@ Result<HouseholdAssessment> AssessHousehold(const StandardsCatalog& standards,
     }
     f.vehicle_value_counted += v.value;
   }
-  const bool counted_vehicle =
-      std::any_of(in.vehicles.begin(), in.vehicles.end(), [&](const Vehicle& v) {
-        return !(v.sole_livelihood && s.livelihood_vehicle_exempt);
-      });
+  const bool counted_vehicle = std::any_of(
+      in.vehicles.begin(), in.vehicles.end(),
+      [&](const Vehicle& v) { return !(v.sole_livelihood && s.livelihood_vehicle_exempt); });
   if (counted_vehicle && f.vehicle_value_counted > f.vehicle_value_limit) {
     out.assets_within_limits = false;
     why.push_back("名下车辆价值 " + Yuan(f.vehicle_value_counted) + " 超过限额 " +
@@ -268,7 +267,8 @@ Result<HouseholdAssessment> AssessHousehold(const StandardsCatalog& standards,
   }
   if (f.company_count_counted > 0) {
     out.assets_within_limits = false;
-    why.push_back("名下有 " + std::to_string(f.company_count_counted) + " 家实际经营的企业（工商登记）");
+    why.push_back("名下有 " + std::to_string(f.company_count_counted) +
+                  " 家实际经营的企业（工商登记）");
   } else if (!in.companies.empty()) {
     why.push_back("名下企业经认定为有名无实，不影响认定");
   }
@@ -284,15 +284,18 @@ Result<HouseholdAssessment> AssessHousehold(const StandardsCatalog& standards,
   } else if (out.below_dibao_line) {
     why.push_back("收入低于低保标准，但财产超过限额：暂不符合低保条件");
   }
-  const bool all_qualify = std::all_of(members.begin(), members.end(), [&](const ResolvedMember& m) {
-    return std::any_of(m.circumstances.begin(), m.circumstances.end(), [&](const auto& p) {
-      return std::find(s.tekun_circumstances.begin(), s.tekun_circumstances.end(), p.first) !=
-             s.tekun_circumstances.end();
-    });
-  });
+  const bool all_qualify =
+      std::all_of(members.begin(), members.end(), [&](const ResolvedMember& m) {
+        return std::any_of(m.circumstances.begin(), m.circumstances.end(), [&](const auto& p) {
+          return std::find(s.tekun_circumstances.begin(), s.tekun_circumstances.end(), p.first) !=
+                 s.tekun_circumstances.end();
+        });
+      });
   if (dibao && all_qualify && !in.has_capable_supporter) {
     out.eligible_programmes.push_back("tekun");
-    why.push_back("家庭成员均为老年人、重残或无劳动能力，且无有能力的赡养、抚养、扶养义务人：符合特困供养条件");
+    why.push_back(
+        "家庭成员均为老年人、重残或无劳动能力，且无有能力的赡养、抚养、扶养义务人：符合特困供养条"
+        "件");
   }
   const bool large_medical = in.medical_expense >= s.linshi_medical_threshold;
   if (large_medical || in.sudden_hardship) {

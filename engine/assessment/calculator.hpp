@@ -64,21 +64,21 @@ std::optional<IncomeKind> ParseIncomeKind(std::string_view name);
 
 struct AssessedMember {
   std::string name;
-  std::string relation;              // "self", "spouse", "child", ...
-  std::optional<int> age;            // one of age or birth_year is required
-  std::optional<int> birth_year;     // age = standards year − birth year
+  std::string relation;                    // "self", "spouse", "child", ...
+  std::optional<int> age;                  // one of age or birth_year is required
+  std::optional<int> birth_year;           // age = standards year − birth year
   std::vector<std::string> circumstances;  // codes, see CircumstanceName
 };
 
 // One kind of income for the 12 months before application, month by month.
 struct IncomeLine {
-  std::string kind;            // see IncomeKindName
-  std::vector<Fen> monthly;    // exactly 12 amounts >= 0, oldest first
+  std::string kind;          // see IncomeKindName
+  std::vector<Fen> monthly;  // exactly 12 amounts >= 0, oldest first
 };
 
 struct Vehicle {
-  Fen value = 0;                  // assessed value, >= 0
-  bool sole_livelihood = false;   // 唯一谋生工具
+  Fen value = 0;                 // assessed value, >= 0
+  bool sole_livelihood = false;  // 唯一谋生工具
 };
 
 struct CompanyRegistration {
@@ -87,18 +87,18 @@ struct CompanyRegistration {
 };
 
 struct AssessmentInput {
-  std::string district;  // division code of the standards, "640202"
-  int year = 0;          // year of the standards to apply
+  std::string district;                 // division code of the standards, "640202"
+  int year = 0;                         // year of the standards to apply
   std::vector<AssessedMember> members;  // 1..30
   std::vector<IncomeLine> income;       // kinds at most once each; absent kinds are 0
   Fen deposits = 0;                     // 存款 (savings, securities), >= 0
   std::vector<Vehicle> vehicles;
   std::vector<CompanyRegistration> companies;
-  int housing_count = 0;                // homes owned, >= 0
-  Fen medical_expense = 0;              // 12 months, self-paid, >= 0
-  Fen education_expense = 0;            // 12 months, >= 0
-  bool has_capable_supporter = true;    // 有赡养、抚养、扶养能力的义务人
-  bool sudden_hardship = false;         // 突发事件 (disaster, accident) declared
+  int housing_count = 0;              // homes owned, >= 0
+  Fen medical_expense = 0;            // 12 months, self-paid, >= 0
+  Fen education_expense = 0;          // 12 months, >= 0
+  bool has_capable_supporter = true;  // 有赡养、抚养、扶养能力的义务人
+  bool sudden_hardship = false;       // 突发事件 (disaster, accident) declared
 };
 
 // One deduction applied for one member's circumstance.
@@ -161,7 +161,7 @@ struct HouseholdAssessment {
   bool below_dibao_line = false;
   bool below_low_income_line = false;
   bool assets_within_limits = true;
-  bool low_income_household = false;            // 低收入家庭 (低保边缘)
+  bool low_income_household = false;             // 低收入家庭 (低保边缘)
   std::vector<std::string> eligible_programmes;  // "dibao", "tekun", "linshi" in that order
   std::vector<Circumstance> circumstances;       // present in the household, enum order
   std::vector<std::string> reasons;              // in Chinese, one finding each

@@ -17,8 +17,8 @@ namespace {
 class CalculatorTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto cat = StandardsCatalog::LoadDirectory(std::string(JIUZHU_SOURCE_DIR) +
-                                               "/workflows/standards");
+    auto cat =
+        StandardsCatalog::LoadDirectory(std::string(JIUZHU_SOURCE_DIR) + "/workflows/standards");
     ASSERT_TRUE(cat.ok()) << cat.status().ToString();
     catalog_ = new StandardsCatalog(std::move(cat).value());
   }
@@ -126,12 +126,11 @@ TEST_F(CalculatorTest, EachCircumstanceDeductsItsRatio) {
     const char* circumstance;
     int percent;
   };
-  for (const Case c : {Case{"serious_illness", 10}, Case{"severe_disability", 10},
-                       Case{"single_parent", 5}, Case{"elderly", 5},
-                       Case{"no_ability_to_work", 5}}) {
+  for (const Case c :
+       {Case{"serious_illness", 10}, Case{"severe_disability", 10}, Case{"single_parent", 5},
+        Case{"elderly", 5}, Case{"no_ability_to_work", 5}}) {
     const auto a = Assess(Household(
-        {Member("self", 40, {c.circumstance}), Member("spouse", 38), Member("child", 10)},
-        300000));
+        {Member("self", 40, {c.circumstance}), Member("spouse", 38), Member("child", 10)}, 300000));
     ASSERT_EQ(a.figures.deductions.size(), 1u) << c.circumstance;
     EXPECT_EQ(a.figures.deductions[0].member_index, 0);
     EXPECT_EQ(CircumstanceName(a.figures.deductions[0].circumstance), std::string(c.circumstance));
@@ -164,9 +163,10 @@ TEST_F(CalculatorTest, ElderlyByAgeAndDeductionsAreCapped) {
   EXPECT_EQ(Assess(in).figures.member_ages, std::vector<int>{66});
 
   // Two members each seriously ill and severely disabled: 4 × 10% = 40%, capped at 30%.
-  const auto capped = Assess(Household({Member("self", 40, {"serious_illness", "severe_disability"}),
-                                        Member("spouse", 40, {"serious_illness", "severe_disability"})},
-                                       300000));
+  const auto capped =
+      Assess(Household({Member("self", 40, {"serious_illness", "severe_disability"}),
+                        Member("spouse", 40, {"serious_illness", "severe_disability"})},
+                       300000));
   EXPECT_EQ(capped.figures.deduction_percent_sum, 40);
   EXPECT_EQ(capped.figures.deduction_percent_cap, 30);
   EXPECT_EQ(capped.figures.deduction_percent_applied, 30);
@@ -386,12 +386,18 @@ TEST_F(CalculatorTest, InvalidInputNamesTheField) {
        "members[1].circumstances"},
       {"no age", [](auto& in) { in.members[0].age.reset(); }, "members[0].age"},
       {"negative age", [](auto& in) { in.members[0].age = -2; }, "members[0].age"},
-      {"future birth", [](auto& in) {
+      {"future birth",
+       [](auto& in) {
          in.members[0].age.reset();
          in.members[0].birth_year = 2030;
-       }, "members[0].birth_year"},
+       },
+       "members[0].birth_year"},
       {"negative deposits", [](auto& in) { in.deposits = -100; }, "deposits"},
-      {"negative vehicle", [](auto& in) { in.vehicles.push_back({-1, false}); }, "vehicles[0].value"},
+      {"negative vehicle",
+       [](auto& in) {
+         in.vehicles.push_back({-1, false});
+       },
+       "vehicles[0].value"},
       {"negative homes", [](auto& in) { in.housing_count = -1; }, "housing_count"},
       {"negative medical", [](auto& in) { in.medical_expense = -1; }, "medical_expense"},
       {"negative education", [](auto& in) { in.education_expense = -1; }, "education_expense"},

@@ -49,7 +49,8 @@ class FieldReader {
   Result<std::string> String(const std::string& field) const {
     if (!obj_.contains(field)) return Bad(field, "missing");
     const auto& v = obj_.at(field);
-    if (!v.is_string() || v.get<std::string>().empty()) return Bad(field, "must be a non-empty string");
+    if (!v.is_string() || v.get<std::string>().empty())
+      return Bad(field, "must be a non-empty string");
     return v.get<std::string>();
   }
   // An integer in [min, max]; `fallback` when absent and a fallback is given.
@@ -191,8 +192,8 @@ Result<Fen> YuanToFen(double yuan, const std::string& field) {
 
 std::string FenToYuanString(Fen fen) {
   const bool negative = fen < 0;
-  const std::uint64_t abs = negative ? static_cast<std::uint64_t>(-(fen + 1)) + 1
-                                     : static_cast<std::uint64_t>(fen);
+  const std::uint64_t abs =
+      negative ? static_cast<std::uint64_t>(-(fen + 1)) + 1 : static_cast<std::uint64_t>(fen);
   std::string cents = std::to_string(abs % 100);
   if (cents.size() < 2) cents = "0" + cents;
   return (negative ? "-" : "") + std::to_string(abs / 100) + "." + cents;

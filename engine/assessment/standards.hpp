@@ -54,10 +54,10 @@ struct AssessmentStandards {
   int year = 0;
   std::string source;  // where the figures come from, shown with every assessment
 
-  Fen dibao_line_monthly = 0;            // 低保标准, per person per month, > 0
-  int low_income_ratio_percent = 150;    // 低收入标准 = dibao line × ratio, >= 100
-  Fen low_income_line_monthly = 0;       // derived: dibao × ratio / 100, rounded down to a fen
-  int elderly_age = 60;                  // members this old count as elderly
+  Fen dibao_line_monthly = 0;          // 低保标准, per person per month, > 0
+  int low_income_ratio_percent = 150;  // 低收入标准 = dibao line × ratio, >= 100
+  Fen low_income_line_monthly = 0;     // derived: dibao × ratio / 100, rounded down to a fen
+  int elderly_age = 60;                // members this old count as elderly
 
   // Each member with a circumstance reduces the household's income by this
   // percent of the household income (按比例核减); the sum is capped.
