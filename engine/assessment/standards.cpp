@@ -103,7 +103,8 @@ Status ParseStandards(const nlohmann::json& doc, const std::string& origin,
   if (!doc.is_object()) return InvalidArgument(origin + ": not a JSON object");
   const FieldReader r(doc, origin, "");
   JZ_ASSIGN_OR_RETURN(s.district, r.String("district"));
-  if (s.district.size() != 6 || !std::all_of(s.district.begin(), s.district.end(), ::isdigit)) {
+  if (s.district.size() != 6 || !std::all_of(s.district.begin(), s.district.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; })) {
     return r.Bad("district", "must be a six-digit division code");
   }
   JZ_ASSIGN_OR_RETURN(s.district_name, r.String("district_name"));
