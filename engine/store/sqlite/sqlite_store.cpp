@@ -1201,9 +1201,12 @@ Result<std::vector<OverdueItem>> SqliteStore::ListOverdue(const OverdueQuery& q)
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
   Stmt st(lease.conn(), sql);
   int i = 1;
-  st.Bind(i++, q.after_due).Bind(i++, q.after_due).Bind(i++, q.after_id);
+  st.Bind(i++, q.after_due);
+  st.Bind(i++, q.after_due);
+  st.Bind(i++, q.after_id);
   if (!q.org_path.empty()) {
-    st.Bind(i++, static_cast<std::int64_t>(q.org_path.size())).Bind(i++, q.org_path);
+    st.Bind(i++, static_cast<std::int64_t>(q.org_path.size()));
+    st.Bind(i++, q.org_path);
   }
   if (!q.programme.empty()) st.Bind(i++, q.programme);
   if (q.stage) st.Bind(i++, std::string(CaseStateName(*q.stage)));
