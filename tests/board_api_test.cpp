@@ -212,7 +212,9 @@ TEST_P(BoardApiTest, ReassignRemindAndTheBell) {
   ASSERT_EQ(moved.status, 200) << moved.Describe();
   Json listed = api_.Get("/api/v1/board/overdue", "liu.yang").Json();
   for (const auto& i : listed["items"]) {
-    if (i["task_id"] == std::to_string(task.id)) EXPECT_EQ(i["assignee"], "li.na");
+    if (i["task_id"] == std::to_string(task.id)) {
+      EXPECT_EQ(i["assignee"], "li.na");
+    }
   }
   HttpResult reminded = api_.Post(path + "/remind", {{"message", "请今日办结"}}, "liu.yang");
   ASSERT_EQ(reminded.status, 202) << reminded.Describe();

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <unordered_map>
 #include <utility>
 
@@ -306,24 +308,57 @@ Status InsertTask(Conn& c, const TaskRecord& t) {
   return st.Run("insert task");
 }
 
+// Rewrites only the columns that differ between u.before and u.after: SQLite
+// rewrites the entries of every index whose column is named in SET, even with
+// the same value, and each such page goes to the WAL and is synced at commit.
+// A claim changes state, claimed_by and claimed_at; naming the other columns
+// too dirtied the pages of tasks_escalate and the wide tasks_state_due as well.
 Status UpdateTask(Conn& c, const TaskUpdate& u) {
   const TaskRecord& t = u.after;
-  Stmt st(c,
-          "UPDATE tasks SET state=?, due_at=?, claimed_by=?, claimed_at=?, completed_at=?, "
-          "outcome=?, org_unit_id=?, org_path=?, role=?, escalation_level=?, escalate_at=? "
-          "WHERE id=? AND state=? AND org_unit_id=? AND role=? AND escalation_level=?");
-  st.Bind(1, std::string(TaskStateName(t.state))).Bind(2, t.due_at).Bind(3, t.claimed_by);
-  st.Bind(4, t.claimed_at).Bind(5, t.completed_at).Bind(6, t.outcome);
-  st.Bind(7, t.org_unit_id).Bind(8, t.org_path).Bind(9, t.role);
-  st.Bind(10, static_cast<std::int64_t>(t.escalation_level)).Bind(11, t.escalate_at);
-  st.Bind(12, t.id).Bind(13, std::string(TaskStateName(u.before.state)));
-  st.Bind(14, u.before.org_unit_id).Bind(15, u.before.role);
-  st.Bind(16, static_cast<std::int64_t>(u.before.escalation_level));
-  JZ_RETURN_IF_ERROR(st.Run("update task"));
-  if (st.Changes() != 1) {
-    return Conflict("task " + std::to_string(t.id) + " is no longer " +
-                    TaskStateName(u.before.state) + " at " + u.before.org_unit_id +
-                    " (changed by another command, or gone)");
+  const TaskRecord& b = u.before;
+  std::string set;
+  std::vector<std::function<void(Stmt&, int)>> binds;
+  auto column = [&](bool changed, const char* name, std::function<void(Stmt&, int)> bind) {
+    if (!changed) return;
+    set += set.empty() ? "" : ", ";
+    set += name;
+    set += "=?";
+    binds.push_back(std::move(bind));
+  };
+  column(t.state != b.state, "state", [&](Stmt& st, int i) { st.Bind(i, std::string(TaskStateName(t.state))); });
+  column(t.due_at != b.due_at, "due_at", [&](Stmt& st, int i) { st.Bind(i, t.due_at); });
+  column(t.claimed_by != b.claimed_by, "claimed_by", [&](Stmt& st, int i) { st.Bind(i, t.claimed_by); });
+  column(t.claimed_at != b.claimed_at, "claimed_at", [&](Stmt& st, int i) { st.Bind(i, t.claimed_at); });
+  column(t.completed_at != b.completed_at, "completed_at", [&](Stmt& st, int i) { st.Bind(i, t.completed_at); });
+  column(t.outcome != b.outcome, "outcome", [&](Stmt& st, int i) { st.Bind(i, t.outcome); });
+  column(t.org_unit_id != b.org_unit_id, "org_unit_id", [&](Stmt& st, int i) { st.Bind(i, t.org_unit_id); });
+  column(t.org_path != b.org_path, "org_path", [&](Stmt& st, int i) { st.Bind(i, t.org_path); });
+  column(t.role != b.role, "role", [&](Stmt& st, int i) { st.Bind(i, t.role); });
+  column(t.escalation_level != b.escalation_level, "escalation_level",
+         [&](Stmt& st, int i) { st.Bind(i, static_cast<std::int64_t>(t.escalation_level)); });
+  column(t.escalate_at != b.escalate_at, "escalate_at", [&](Stmt& st, int i) { st.Bind(i, t.escalate_at); });
+  const char* where = " WHERE id=? AND state=? AND org_unit_id=? AND role=? AND escalation_level=?";
+  // Nothing changes: the row must still match, and nothing is written.
+  Stmt st(c, set.empty() ? std::string("SELECT count(*) FROM tasks") + where
+                         : "UPDATE tasks SET " + set + where);
+  int i = 1;
+  for (auto& bind : binds) bind(st, i++);
+  st.Bind(i++, t.id);
+  st.Bind(i++, std::string(TaskStateName(b.state)));
+  st.Bind(i++, b.org_unit_id);
+  st.Bind(i++, b.role);
+  st.Bind(i++, static_cast<std::int64_t>(b.escalation_level));
+  bool matched = false;
+  if (set.empty()) {
+    JZ_ASSIGN_OR_RETURN(auto n, Collect<std::int64_t>(st, "check task", [](const Stmt& s) { return s.Int(0); }));
+    matched = !n.empty() && n[0] == 1;
+  } else {
+    JZ_RETURN_IF_ERROR(st.Run("update task"));
+    matched = st.Changes() == 1;
+  }
+  if (!matched) {
+    return Conflict("task " + std::to_string(t.id) + " is no longer " + TaskStateName(b.state) +
+                    " at " + b.org_unit_id + " (changed by another command, or gone)");
   }
   return Status::Ok();
 }
@@ -616,13 +651,41 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   // Open one connection now so a bad path fails here, not on first use.
   auto lease = store->Acquire();
   if (!lease.ok()) return lease.status();
+  if (options.checkpoint_interval_ms > 0) {
+    store->checkpointer_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
+  }
   return store;
 }
 
 SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
   std::lock_guard<std::mutex> lock(mu_);
   for (SqliteConn* p : idle_) delete p;
   idle_.clear();
+}
+
+void SqliteStore::CheckpointLoop() {
+  const auto interval = std::chrono::milliseconds(options_.checkpoint_interval_ms);
+  for (;;) {
+    bool stop = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      stop = checkpoint_cv_.wait_for(lock, interval, [this] { return stopping_; });
+    }
+    auto lease = Acquire();
+    if (lease.ok()) {
+      // PASSIVE copies what no reader still needs and never waits for anyone;
+      // at the end the WAL is emptied so the file does not keep its size.
+      Exec(lease->conn(), stop ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)",
+           "checkpoint");
+    }
+    if (stop) return;
+  }
 }
 
 Result<SqliteStore::Lease> SqliteStore::Acquire() {
@@ -649,6 +712,9 @@ Result<SqliteStore::Lease> SqliteStore::Acquire() {
   JZ_RETURN_IF_ERROR(Exec(*conn, "PRAGMA foreign_keys=ON", "enable foreign keys"));
   JZ_RETURN_IF_ERROR(
       Exec(*conn, "PRAGMA mmap_size=" + std::to_string(options_.mmap_size_bytes), "set mmap_size"));
+  if (options_.checkpoint_interval_ms > 0) {
+    JZ_RETURN_IF_ERROR(Exec(*conn, "PRAGMA wal_autocheckpoint=0", "leave checkpoints to the checkpointer"));
+  }
   return Lease(this, conn.release());
 }
 
