@@ -561,6 +561,8 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   EXPECT_EQ(api_.Post("/api/v1/notifications/" + note + "/read", Json::object(), "zhang.qiang").status, 204);
   EXPECT_EQ(api_.Post("/api/v1/notifications/read-all", Json::object(), "zhang.qiang").status, 204);
 
+  EXPECT_EQ(api_.Get("/api/v1/policies?q=%E7%99%8C%E7%97%87", "li.na").status, 200);  // 癌症
+
   const HttpResult metrics = api_.Get("/metrics", "");  // same connection: all observed
   ASSERT_EQ(metrics.status, 200);
   for (const auto& r : api_.api().router().routes()) {
@@ -574,6 +576,37 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
     active += static_cast<std::int64_t>(h_.ActiveTasks(k.id).size());
   EXPECT_TRUE(Contains(metrics.body, "jiuzhu_tasks_open " + std::to_string(active) + "\n"))
       << metrics.body;
+}
+
+// Staff look up other departments' policies in Chinese; each comes with the department unit
+// near them that would handle a referral.
+TEST_P(ApiTest, PolicySearchFindsPoliciesInChineseWithTheLocalDepartment) {
+  const HttpResult cancer = api_.Get("/api/v1/policies?q=%E7%99%8C%E7%97%87", "li.na");  // 癌症
+  ASSERT_EQ(cancer.status, 200) << cancer.Describe();
+  const Json found = cancer.Json();
+  ASSERT_GE(found["total"].get<int>(), 1);
+  std::set<std::string> departments;
+  for (const auto& p : found["items"]) departments.insert(p["department"]);
+  EXPECT_EQ(departments.count("yibao"), 1u) << found.dump();
+  const Json first = found["items"][0];
+  EXPECT_GT(first["score"].get<int>(), 0);
+  EXPECT_FALSE(first["matched"].empty());
+
+  const HttpResult disabled = api_.Get("/api/v1/policies?q=%E6%AE%8B%E7%96%BE", "li.na");  // 残疾
+  ASSERT_EQ(disabled.status, 200);
+  const Json d = disabled.Json()["items"][0];
+  EXPECT_EQ(d["department"], "canlian");
+  ASSERT_TRUE(d["department_unit"].is_object()) << d.dump();
+  EXPECT_EQ(d["department_unit"]["id"], "640202D07") << "li.na works in 大武口区: its 残联";
+
+  const HttpResult all = api_.Get("/api/v1/policies?limit=100", "he.ping");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(all.Json()["total"], all.Json()["items"].size());
+  EXPECT_GE(all.Json()["total"].get<int>(), 10);
+
+  EXPECT_EQ(api_.Get("/api/v1/policies?q=%20%20", "li.na").status, 422) << "only spaces";
+  EXPECT_EQ(api_.Get("/api/v1/policies?limit=0", "li.na").status, 422);
+  EXPECT_EQ(api_.Get("/api/v1/policies?q=x", "").status, 401);
 }
 
 // ---------------------------------------------------------------------------

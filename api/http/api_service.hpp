@@ -103,6 +103,7 @@ class ApiService {
   HttpResponse ReassignTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse RemindTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse Notifications(const HttpRequest& req, const Caller& c);
+  HttpResponse Policies(const HttpRequest& req, const Caller& c);
   HttpResponse MarkNotificationsRead(const PathParams& p, const Caller& c, bool all);
   Result<PeopleIndex> People();
 

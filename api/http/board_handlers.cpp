@@ -14,6 +14,7 @@
 #include "api/http/problem.hpp"
 #include "api/http/request_helpers.hpp"
 #include "api/runtime/case_json.hpp"
+#include "engine/policy/policy_search.hpp"
 #include "engine/store/queue_counts.hpp"
 
 namespace jiuzhu::http {
@@ -114,6 +115,8 @@ void ApiService::AddBoardRoutes() {
             [this](HttpRequest& req, const PathParams& p, const Caller& c) { return ReassignTask(req, p, c); });
   AddAuthed("POST", "/api/v1/tasks/{id}/remind", "tasks.remind",
             [this](HttpRequest& req, const PathParams& p, const Caller& c) { return RemindTask(req, p, c); });
+  AddAuthed("GET", "/api/v1/policies", "policies.search",
+            [this](HttpRequest& req, const PathParams&, const Caller& c) { return Policies(req, c); });
   AddAuthed("GET", "/api/v1/notifications", "notifications.list",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Notifications(req, c); });
   AddAuthed("POST", "/api/v1/notifications/read-all", "notifications.read_all",
@@ -474,6 +477,35 @@ HttpResponse ApiService::RemindTask(const HttpRequest& req, const PathParams& p,
     if (sender_ != nullptr) sender_->Send(n);
   }
   return JsonResponse(202, {{"notified", notified}});
+}
+
+// 政策查找: the referral policy catalogue, searched in Chinese (keywords, fuzzy
+// character pairs, pinyin initials); each policy with the department unit
+// nearest to the caller that would handle it.
+HttpResponse ApiService::Policies(const HttpRequest& req, const Caller& c) {
+  auto limit = Limit(req, 20, 100);
+  if (!limit.ok()) return ProblemResponse(limit.status());
+  const std::string q = Query(req, "q");
+  std::vector<PolicySearchHit> hits;
+  if (q.empty()) {
+    for (const Policy& p : rt_.policies().policies()) hits.push_back({&p, 0, {}});
+  } else {
+    auto found = SearchPolicies(rt_.policies(), q);
+    if (!found.ok()) return ProblemResponse(found.status());
+    hits = std::move(*found);
+  }
+  const std::string from = c.user.roles.empty() ? std::string() : c.user.roles.front().org_unit_id;
+  nlohmann::json items = nlohmann::json::array();
+  for (size_t i = 0; i < hits.size() && static_cast<int>(i) < *limit; ++i) {
+    const Policy& p = *hits[i].policy;
+    const OrgUnitRecord* dept = from.empty() ? nullptr : rt_.org().FindDepartment(from, p.department);
+    nlohmann::json unit = dept ? nlohmann::json{{"id", dept->id}, {"name", dept->name}} : nlohmann::json(nullptr);
+    items.push_back({{"code", p.code}, {"name", p.name}, {"description", p.description},
+                     {"department", p.department}, {"department_unit", unit}, {"keywords", p.keywords},
+                     {"feedback_working_days", p.feedback_working_days}, {"score", hits[i].score},
+                     {"matched", hits[i].matched}});
+  }
+  return JsonResponse(200, {{"total", hits.size()}, {"items", items}});
 }
 
 HttpResponse ApiService::Notifications(const HttpRequest& req, const Caller& c) {

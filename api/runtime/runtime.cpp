@@ -118,6 +118,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
                       WorkingCalendar::LoadDirectory(options.workflows_dir + "/calendars"));
   JZ_ASSIGN_OR_RETURN(rt->escalation_, EscalationPolicy::LoadFile(
                                            options.workflows_dir + "/escalation.json", rt->programmes_));
+  JZ_ASSIGN_OR_RETURN(rt->policies_, PolicyCatalog::LoadFile(options.workflows_dir + "/policies.json"));
   JZ_ASSIGN_OR_RETURN(rt->calendar_fingerprint_,
                       CalendarFingerprint(options.workflows_dir + "/calendars"));
   rt->lifecycle_ = std::make_unique<MsmLifecycle>();

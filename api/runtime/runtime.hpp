@@ -10,6 +10,7 @@
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
+#include "engine/policy/policy_catalog.hpp"
 #include "engine/executor/command_executor.hpp"
 #include "engine/identity/id_number.hpp"
 #include "engine/lifecycle/lifecycle.hpp"
@@ -58,6 +59,8 @@ class Runtime {
   const OrgTree& org() const { return org_; }
   const WorkingCalendar& calendar() const { return calendar_; }
   const EscalationPolicy& escalation() const { return escalation_; }
+  // Other departments' programmes households may be referred to (workflows/policies.json).
+  const PolicyCatalog& policies() const { return policies_; }
   // SHA-256 over the calendar files (names and contents): changes when a year's
   // holiday arrangement is edited or added.
   const std::string& calendar_fingerprint() const { return calendar_fingerprint_; }
@@ -77,6 +80,7 @@ class Runtime {
   ProgrammeCatalog programmes_;
   WorkingCalendar calendar_;
   EscalationPolicy escalation_;
+  PolicyCatalog policies_;
   std::string calendar_fingerprint_;
   OrgTree org_;
   EngineContext ctx_;
