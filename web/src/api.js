@@ -166,6 +166,7 @@ export const api = {
   programmes: () => request('GET', '/api/v1/programmes'),
   orgUnits: () => request('GET', '/api/v1/org-units'),
   inbox: (query) => request('GET', '/api/v1/inbox', { query }),
+  policies: (query) => request('GET', '/api/v1/policies', { query }),
   getCase: (id) => request('GET', `/api/v1/cases/${encodeURIComponent(id)}`),
   discover: (body, idempotencyKey) => request('POST', '/api/v1/cases', { body, idempotencyKey }),
   claim: (taskId, idempotencyKey) =>

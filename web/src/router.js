@@ -15,6 +15,7 @@ export const router = createRouter({
     { path: '/', name: 'inbox', component: InboxView },
     { path: '/cases/:id(\\d+)', name: 'case', component: CaseView, props: true },
     { path: '/report', name: 'report', component: ReportView },
+    { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue') },
     // Loaded on demand: it brings ECharts, which no other page needs.
     { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },
     { path: '/:rest(.*)*', name: 'not-found', component: NotFoundView, meta: { public: true } },
