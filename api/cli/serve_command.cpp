@@ -84,6 +84,8 @@ int CmdServe(const Args& args) {
   }
   logger->set_level(lvl);
   logger->flush_on(spdlog::level::info);
+  // The deadline clock and the notification sender log through the default logger: same lines.
+  spdlog::set_default_logger(logger);
   auto log = [logger](nlohmann::json line) {
     line["ts"] = FormatUtc(SystemClock().Now());
     const std::string lvl_name = line.value("level", "info");

@@ -3,12 +3,26 @@
 #include <cstdio>
 #include <map>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace jiuzhu {
 
 namespace {
 constexpr char kCalendarSetting[] = "calendar_fingerprint";
+
+// One JSON log line like the server's own: level, msg, the fields, ts.
+void LogLine(spdlog::level::level_enum level, nlohmann::json line) {
+  auto logger = spdlog::default_logger();
+  if (!logger) return;
+  line["level"] = spdlog::level::to_string_view(level).data();
+  line["ts"] = FormatUtc(SystemClock().Now());
+  try {
+    logger->log(level, line.dump());
+  } catch (...) {
+    // Logging must never undo or repeat committed work.
+  }
+}
 }  // namespace
 
 std::string LocalDayString(const WorkingCalendar& calendar, Micros at) {
@@ -19,14 +33,9 @@ std::string LocalDayString(const WorkingCalendar& calendar, Micros at) {
 }
 
 void LogNotificationSender::Send(const NotificationRecord& n) {
-  auto logger = spdlog::default_logger();
-  if (!logger) return;
-  try {
-    logger->info(R"({{"event":"notification","id":{},"user":"{}","kind":"{}","task":{},"case":{}}})",
-                 n.id, n.username, NotificationKindName(n.kind), n.task_id, n.case_id);
-  } catch (...) {
-    // A logging failure must never undo or repeat a committed notification.
-  }
+  LogLine(spdlog::level::info, {{"msg", "notification"}, {"id", std::to_string(n.id)}, {"user", n.username},
+                                {"kind", NotificationKindName(n.kind)}, {"task", std::to_string(n.task_id)},
+                                {"case", std::to_string(n.case_id)}});
 }
 
 DeadlineClock::DeadlineClock(Runtime& rt, NotificationSender& sender, DeadlineClockOptions options)
@@ -140,14 +149,14 @@ void DeadlineClock::Loop() {
   for (;;) {
     auto tick = Tick();
     if (!tick.ok()) {
-      spdlog::warn(R"({{"event":"deadline_clock_error","error":"{}"}})", tick.status().ToString());
+      LogLine(spdlog::level::warn, {{"msg", "deadline clock failed"}, {"error", tick.status().ToString()}});
     } else if (tick->levels_fired > 0) {
-      spdlog::info(R"({{"event":"deadline_clock","tasks":{},"levels":{},"notifications":{}}})",
-                   tick->tasks, tick->levels_fired, tick->notifications);
+      LogLine(spdlog::level::info, {{"msg", "deadline clock"}, {"tasks", tick->tasks},
+                                    {"levels", tick->levels_fired}, {"notifications", tick->notifications}});
     }
     Status h = RecordOverdueHistory();
     if (!h.ok()) {
-      spdlog::warn(R"({{"event":"overdue_history_error","error":"{}"}})", h.ToString());
+      LogLine(spdlog::level::warn, {{"msg", "overdue history failed"}, {"error", h.ToString()}});
     }
     std::unique_lock<std::mutex> lock(mu_);
     if (cv_.wait_for(lock, options_.interval, [this] { return stopping_; })) return;
