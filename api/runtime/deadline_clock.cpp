@@ -48,6 +48,25 @@ Result<PeopleIndex> DeadlineClock::People() {
   return PeopleIndex(users);
 }
 
+// A batch that lost a race is run again: another process changed a row first
+// (kConflict: the task or case moved on, or a deadlock), or an id it generated
+// was taken by another process whose id generator drew the same node
+// (kAlreadyExists on a primary key). Each run reads afresh and draws new ids.
+template <typename T>
+Result<T> DeadlineClock::WithRetries(const std::function<Result<T>(StoreTxn&)>& fn) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    Result<T> r = rt_.executor().Run<T>(fn);
+    const ErrorCode code = r.ok() ? ErrorCode::kOk : r.status().code();
+    if (r.ok() || attempt == kAttempts ||
+        (code != ErrorCode::kConflict && code != ErrorCode::kAlreadyExists)) {
+      return r;
+    }
+    LogLine(spdlog::level::info, {{"msg", "deadline clock batch retried"}, {"attempt", attempt},
+                                  {"reason", r.status().ToString()}});
+  }
+}
+
 Result<ClockTick> DeadlineClock::Tick() {
   ClockTick tick;
   const Micros now = rt_.ctx().clock->Now();
@@ -55,8 +74,7 @@ Result<ClockTick> DeadlineClock::Tick() {
   if (!next || *next > now) return tick;  // the common case: one index probe
   JZ_ASSIGN_OR_RETURN(PeopleIndex people, People());
   for (;;) {
-    JZ_ASSIGN_OR_RETURN(EscalationRun run,
-                        rt_.executor().Run<EscalationRun>([&](StoreTxn& txn) {
+    JZ_ASSIGN_OR_RETURN(EscalationRun run, WithRetries<EscalationRun>([&](StoreTxn& txn) {
                           return EscalateDueTasks(rt_.ctx(), rt_.escalation(), people, txn,
                                                   options_.batch);
                         }));
@@ -80,8 +98,7 @@ Result<int> DeadlineClock::ApplyCalendarChange() {
                                stored->substr(0, 12) + " -> " + now_fp.substr(0, 12) + ")";
     TaskId after = 0;
     do {
-      JZ_ASSIGN_OR_RETURN(RecomputeRun run,
-                          rt_.executor().Run<RecomputeRun>([&](StoreTxn& txn) {
+      JZ_ASSIGN_OR_RETURN(RecomputeRun run, WithRetries<RecomputeRun>([&](StoreTxn& txn) {
                             return RecomputeDeadlines(rt_.ctx(), txn, reason, after, options_.batch);
                           }));
       changed += run.changed;

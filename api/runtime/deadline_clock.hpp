@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -72,6 +73,8 @@ class DeadlineClock {
  private:
   void Loop();
   Result<PeopleIndex> People();
+  template <typename T>
+  Result<T> WithRetries(const std::function<Result<T>(StoreTxn&)>& fn);
 
   Runtime& rt_;
   NotificationSender& sender_;

@@ -127,7 +127,19 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
     rt->own_clock_ = std::make_unique<SystemClock>();
     clock = rt->own_clock_.get();
   }
-  rt->id_gen_ = std::make_unique<IdGenerator>(*clock);
+  // Several servers on one database: give each its own JIUZHU_ID_NODE (0..1023) so their ids
+  // can never collide; without it a random node is drawn (a collision is then retried by the
+  // deadline clock, and answered 409 to a person, who retries).
+  int node = -1;
+  if (const char* env = std::getenv("JIUZHU_ID_NODE"); env && *env) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (*end != '\0' || n < 0 || n > 1023) {
+      return InvalidArgument("JIUZHU_ID_NODE must be a whole number from 0 to 1023", "JIUZHU_ID_NODE");
+    }
+    node = static_cast<int>(n);
+  }
+  rt->id_gen_ = std::make_unique<IdGenerator>(*clock, node);
   rt->ctx_.programmes = &rt->programmes_;
   rt->ctx_.org = &rt->org_;
   rt->ctx_.calendar = &rt->calendar_;
