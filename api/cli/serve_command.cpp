@@ -194,6 +194,14 @@ int CmdServe(const Args& args) {
   if (Status s = server.Start(); !s.ok()) return Fail(s);
   log({{"level", "info"}, {"msg", "listening"}, {"address", so.address}, {"port", server.port()},
        {"database", rt.dialect()}, {"workers", so.workers}});
+  // Catch up on what fell due while no server ran before the banner, so that the banner (how to
+  // sign in) is the last thing a newcomer sees rather than being scrolled away by that backlog.
+  if (auto first = deadline_clock.Tick(); !first.ok()) {
+    log({{"level", "warn"}, {"msg", "deadline clock failed"}, {"error", first.status().ToString()}});
+  } else if (first->levels_fired > 0) {
+    log({{"level", "info"}, {"msg", "deadline clock caught up"}, {"tasks", first->tasks},
+         {"levels", first->levels_fired}, {"notifications", first->notifications}});
+  }
   std::printf("\nJiuzhu is serving on http://%s:%u/  (API under /api/v1, description at /api/openapi.yaml)\n",
               so.address.c_str(), static_cast<unsigned>(server.port()));
   if (args.Has("demo")) {
