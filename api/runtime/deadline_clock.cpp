@@ -26,10 +26,7 @@ void LogLine(spdlog::level::level_enum level, nlohmann::json line) {
 }  // namespace
 
 std::string LocalDayString(const WorkingCalendar& calendar, Micros at) {
-  const CivilDate d = LocalDate(at, calendar.zone());
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  return buf;
+  return FormatCivilDate(LocalDate(at, calendar.zone()));
 }
 
 void LogNotificationSender::Send(const NotificationRecord& n) {

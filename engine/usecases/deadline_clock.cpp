@@ -2,7 +2,6 @@
 // supervisors' reassign and remind, and deadline recomputation after a
 // calendar change. See supervision.hpp.
 #include <algorithm>
-#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -34,10 +33,7 @@ const UserRecord* PeopleIndex::Find(const std::string& username) const {
 namespace {
 
 std::string LocalDay(const EngineContext& ctx, Micros at) {
-  const CivilDate d = LocalDate(at, ctx.calendar->zone());
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  return buf;
+  return FormatCivilDate(LocalDate(at, ctx.calendar->zone()));
 }
 
 std::string TaskName(const EngineContext& ctx, const TaskRecord& t) {
