@@ -322,6 +322,28 @@ class TimingTxn final : public StoreTxn {
   Status SaveIdempotency(const IdempotencyRecord& record) override {
     return Timed(kOtherTxn, [&] { return in_->SaveIdempotency(record); });
   }
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& path, Micros from,
+                                                                Micros to) override {
+    return in_->ListFastTrackApprovals(path, from, to);
+  }
+  Status InsertAuditSample(const AuditSampleRecord& s) override { return in_->InsertAuditSample(s); }
+  Result<std::optional<AuditSampleRecord>> LockAuditSample(std::int64_t id) override {
+    return in_->LockAuditSample(id);
+  }
+  Status SaveAuditDraw(const AuditSampleRecord& s, const std::vector<PopulationEntry>& p,
+                       const std::vector<AuditItemRecord>& i) override {
+    return in_->SaveAuditDraw(s, p, i);
+  }
+  Result<std::optional<AuditItemRecord>> LockAuditItem(std::int64_t id) override {
+    return in_->LockAuditItem(id);
+  }
+  Status UpdateAuditItem(const AuditItemRecord& i, const std::string& expected) override {
+    return in_->UpdateAuditItem(i, expected);
+  }
+  Status InsertCreditRecord(const CreditRecord& r) override { return in_->InsertCreditRecord(r); }
+  Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& h) override {
+    return in_->ListCreditRecords(h);
+  }
 
  private:
   std::unique_ptr<StoreTxn> in_;
@@ -404,6 +426,25 @@ class TimingStore final : public CaseStore {
   Status PutSetting(const std::string& n, const std::string& v) override { return in_.PutSetting(n, v); }
   Result<std::int64_t> PurgeIdempotency(Micros before) override {
     return in_.PurgeIdempotency(before);
+  }
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& path, Micros from,
+                                                                Micros to) override {
+    return in_.ListFastTrackApprovals(path, from, to);
+  }
+  Result<std::optional<AuditSampleRecord>> GetAuditSample(std::int64_t id) override {
+    return in_.GetAuditSample(id);
+  }
+  Result<std::vector<AuditSampleRecord>> ListAuditSamples(std::int64_t before, int limit) override {
+    return in_.ListAuditSamples(before, limit);
+  }
+  Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t id) override {
+    return in_.ListAuditPopulation(id);
+  }
+  Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) override {
+    return in_.ListAuditItems(q);
+  }
+  Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) override {
+    return in_.ListCreditRecords(q);
   }
 
  private:

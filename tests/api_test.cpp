@@ -563,6 +563,43 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
 
   EXPECT_EQ(api_.Get("/api/v1/policies?q=%E7%99%8C%E7%97%87", "li.na").status, 200);  // 癌症
 
+  // Auditors: a fast-track approval sampled, found wrong, re-verified and revoked.
+  const std::string f = WalkTo("monitor", 6, "孙梅");
+  ASSERT_FALSE(f.empty());
+  EXPECT_EQ(api_.Get("/api/v1/post-audit/population?from=2026-02-01&to=2026-03-01", "zhou.min").status, 200);
+  const HttpResult sample = api_.Post(
+      "/api/v1/post-audit/samples",
+      {{"period_from", "2026-02-01"}, {"period_to", "2026-03-01"}, {"rate", 1}}, "zhou.min");
+  ASSERT_EQ(sample.status, 201) << sample.Describe();
+  const std::string sample_path = "/api/v1/post-audit/samples/" + sample.Json()["id"].get<std::string>();
+  const HttpResult drawn = api_.Post(sample_path + "/draw", Json::object(), "zhou.min");
+  ASSERT_EQ(drawn.status, 200) << drawn.Describe();
+  ASSERT_EQ(drawn.Json()["items"].size(), 1u) << drawn.Describe();
+  const std::string item_path =
+      "/api/v1/post-audit/items/" + drawn.Json()["items"][0]["id"].get<std::string>();
+  for (const std::string& path : {sample_path, std::string("/api/v1/post-audit/samples"),
+                                  sample_path + "/verify", std::string("/api/v1/post-audit/items")}) {
+    const HttpResult r = api_.Get(path, "zhou.min");
+    EXPECT_EQ(r.status, 200) << path << ": " << r.Describe();
+  }
+  EXPECT_EQ(api_.Get(sample_path + "/verify", "zhou.min").Json()["match"], true);
+  HttpResult step = api_.Post(item_path + "/finding",
+                              {{"result", "discrepancy"}, {"category", "assets"}, {"evidence", "名下有车"}},
+                              "zhou.min");
+  EXPECT_EQ(step.status, 200) << step.Describe();
+  step = api_.Post(item_path + "/reverification", {{"notes", "车辆属实"}}, "li.na");
+  EXPECT_EQ(step.status, 200) << step.Describe();
+  step = api_.Post(item_path + "/decision",
+                   {{"decision", "revoke"}, {"reason", "隐瞒车辆"}, {"amount_to_recover_yuan", 100}},
+                   "wei.dong");
+  EXPECT_EQ(step.status, 200) << step.Describe();
+  EXPECT_EQ(GetCase(f, "chen.jing").value("state", ""), "revoked");
+  EXPECT_EQ(api_.Get("/api/v1/post-audit/stats?from=2026-02-01&to=2026-03-01", "zhou.min").status, 200);
+  const HttpResult credits =
+      api_.Get("/api/v1/credit-records?id_number=" + EngineHarness::ValidId(6), "chen.jing");
+  ASSERT_EQ(credits.status, 200) << credits.Describe();
+  EXPECT_EQ(credits.Json()["items"].size(), 1u);
+
   const HttpResult metrics = api_.Get("/metrics", "");  // same connection: all observed
   ASSERT_EQ(metrics.status, 200);
   for (const auto& r : api_.api().router().routes()) {

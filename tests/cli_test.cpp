@@ -582,5 +582,52 @@ TEST_F(CliTamperTest, EachCopyIsJudgedOnItsOwn) {
   EXPECT_TRUE(Contains(r.out, "every chain intact")) << r.out;
 }
 
+// Post-audit from the command line: the seed is printed when the sample is fixed, the draw
+// samples the fast-track approval, and `audit resample` re-derives it (exit 0) or names what
+// was changed in the database afterwards (exit 1).
+TEST_F(CliTamperTest, SampleDrawAndResampleFromTheCommandLine) {
+  const RunResult refused = Jiuzhu({"audit", "sample", "--as", "chen.jing", "--from", "2020-01-01",
+                                    "--to", "2100-01-01", "--rate", "100%"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "only auditors")) << refused.err;
+  const RunResult bad_rate = Jiuzhu({"audit", "sample", "--as", "zhou.min", "--from", "2020-01-01",
+                                     "--to", "2100-01-01", "--rate", "150%"});
+  EXPECT_EQ(bad_rate.exit_code, 2) << bad_rate.out << bad_rate.err;
+
+  const std::string created = Ok({"audit", "sample", "--as", "zhou.min", "--from", "2020-01-01",
+                                  "--to", "2100-01-01", "--rate", "100%"});
+  ASSERT_TRUE(Contains(created, "seed (recorded before the draw): ")) << created;
+  const std::string sample_id = created.substr(7, created.find(' ', 7) - 7);
+  const std::string seed = created.substr(created.find("draw): ") + 7, 64);
+  const std::string drawn = Ok({"audit", "draw", "--as", "zhou.min", "--sample", sample_id});
+  EXPECT_TRUE(Contains(drawn, "case " + case_id_ + " (approved by chen.jing)")) << drawn;
+  const RunResult again = Jiuzhu({"audit", "draw", "--as", "zhou.min", "--sample", sample_id});
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+
+  const RunResult ok = Jiuzhu({"audit", "resample", sample_id});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_TRUE(Contains(ok.out, "seed " + seed)) << ok.out;
+  EXPECT_TRUE(Contains(ok.out, "audit resample: OK")) << ok.out;
+
+  const std::string moved = FreshCopy("population.db");
+  Tamper(moved, "UPDATE audit_population SET approver = 'mallory' WHERE case_id = " + case_id_);
+  RunResult r = JiuzhuOn(moved, {"audit", "resample", sample_id});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "MISMATCH")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "changed after the draw")) << r.out;
+
+  const std::string reseeded = FreshCopy("seed.db");
+  Tamper(reseeded, "UPDATE audit_samples SET seed = '" + std::string(64, 'a') + "' WHERE id = " + sample_id);
+  r = JiuzhuOn(reseeded, {"audit", "resample", sample_id});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "MISMATCH")) << r.out;
+
+  r = Jiuzhu({"audit", "resample", "12x"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  r = Jiuzhu({"audit", "resample", "999"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "not found")) << r.err;
+}
+
 }  // namespace
 }  // namespace jiuzhu

@@ -14,6 +14,7 @@
 #include "api/runtime/runtime.hpp"
 #include "engine/access/access_policy.hpp"
 #include "engine/audit/audit_chain.hpp"
+#include "engine/usecases/post_audit.hpp"
 #include "engine/usecases/case_commands.hpp"
 
 namespace jiuzhu::cli {
@@ -50,6 +51,13 @@ Commands:
   case show --as USER --case ID [--json]
   case list --as USER [--programme P] [--state S] [--name N] [--id-number X] [--limit N]
   audit verify                              check every case's audit chain
+  audit sample --as AUDITOR --from D --to D --rate R [--strata district,street,approver,programme]
+               [--minimum N] [--programme P] [--org PATH] [--flagged]
+                                            fix a post-audit sample; its seed is recorded and printed
+  audit draw --as AUDITOR --sample ID       draw it (freeze the population, open the audit tasks)
+  audit resample SAMPLE-ID                  re-derive a post-audit sample from its recorded seed,
+                                            parameters and frozen population; exit 0 only if it
+                                            matches what was drawn exactly
   deadlines tick [--now INSTANT] [--batch N] fire every escalation level due now (or at INSTANT,
                                             e.g. 2026-12-01T09:00:00+08:00), as `serve` does each
                                             second; safe to run beside servers on one database
@@ -564,10 +572,115 @@ int CmdDeadlines(const Args& args) {
   return 0;
 }
 
+int CmdResample(const Args& args) {
+  if (args.positional().size() != 3) return Fail(InvalidArgument("usage: jiuzhu audit resample SAMPLE-ID"));
+  const std::string& text = args.positional()[2];
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 18) {
+    return Fail(InvalidArgument("sample id must be a number, got \"" + text + "\"", "sample"));
+  }
+  const std::int64_t id = std::stoll(text);
+  auto rt = OpenRuntime(args);
+  if (!rt.ok()) return Fail(rt.status());
+  if (Status s = (*rt)->Migrate(); !s.ok()) return Fail(s);
+  auto sample = (*rt)->store().GetAuditSample(id);
+  if (!sample.ok()) return Fail(sample.status());
+  if (!*sample) return Fail(NotFound("sample " + text + " not found"));
+  auto population = (*rt)->store().ListAuditPopulation(id);
+  if (!population.ok()) return Fail(population.status());
+  AuditItemQuery q;
+  q.sample_id = id;
+  q.limit = 100000000;
+  auto items = (*rt)->store().ListAuditItems(q);
+  if (!items.ok()) return Fail(items.status());
+  std::printf("sample %s: seed %s\n  population %lld case(s), hash %s\n  drawn %zu case(s), hash %s\n",
+              text.c_str(), (*sample)->seed.c_str(), static_cast<long long>((*sample)->population_size),
+              (*sample)->population_hash.c_str(), items->size(), (*sample)->sample_hash.c_str());
+  const Status check = ResampleCheck(**sample, *population, *items);
+  if (check.ok()) {
+    std::printf("audit resample: OK — re-derived from the recorded seed, parameters and frozen "
+                "population: identical\n");
+    return 0;
+  }
+  if (check.code() != ErrorCode::kFailedPrecondition) return Fail(check);
+  std::printf("audit resample: MISMATCH — %s\n", check.message().c_str());
+  return 1;
+}
+
+int CmdSample(const Args& args) {
+  if (Status s = args.OnlyKnown(With({"as", "from", "to", "rate", "strata", "minimum", "programme",
+                                      "org", "flagged"}));
+      !s.ok()) {
+    return Fail(s);
+  }
+  auto as = args.Require("as");
+  if (!as.ok()) return Fail(as.status());
+  nlohmann::json p = nlohmann::json::object();
+  for (const char* key : {"from", "to", "rate"}) {
+    auto v = args.Require(key);
+    if (!v.ok()) return Fail(v.status());
+    p[std::string(key) == "rate" ? "rate" : std::string("period_") + key] = *v;
+  }
+  if (auto strata = args.Get("strata")) {
+    p["strata"] = nlohmann::json::array();
+    std::stringstream ss(*strata);
+    for (std::string k; std::getline(ss, k, ',');) p["strata"].push_back(k);
+  }
+  if (auto m = args.Get("minimum")) {
+    if (m->empty() || m->find_first_not_of("0123456789") != std::string::npos || m->size() > 6) {
+      return Fail(InvalidArgument("--minimum must be a whole number", "minimum_per_stratum"));
+    }
+    p["minimum_per_stratum"] = std::stoi(*m);
+  }
+  if (auto prog = args.Get("programme")) p["programmes"] = {*prog};
+  if (auto org = args.Get("org")) p["org_subtree_path"] = *org;
+  if (args.Has("flagged")) p["always_include_flagged"] = true;
+  auto params = ParametersFromJson(p);
+  if (!params.ok()) return Fail(params.status());
+  auto rt = OpenReady(args);
+  if (!rt.ok()) return Fail(rt.status());
+  auto user = (*rt)->User(*as);
+  if (!user.ok()) return Fail(user.status());
+  Runtime& r = **rt;
+  CreateSampleRequest req{*user, *params, ""};
+  auto sample = r.executor().Run<AuditSampleRecord>([&](StoreTxn& txn) { return CreateSample(r.ctx(), txn, req); });
+  if (!sample.ok()) return Fail(sample.status());
+  std::printf("sample %lld created by %s; seed (recorded before the draw): %s\n",
+              static_cast<long long>(sample->id), sample->created_by.c_str(), sample->seed.c_str());
+  return 0;
+}
+
+int CmdDraw(const Args& args) {
+  if (Status s = args.OnlyKnown(With({"as", "sample"})); !s.ok()) return Fail(s);
+  auto as = args.Require("as");
+  auto id = args.RequireInt("sample");
+  if (!as.ok()) return Fail(as.status());
+  if (!id.ok()) return Fail(id.status());
+  auto rt = OpenReady(args);
+  if (!rt.ok()) return Fail(rt.status());
+  auto user = (*rt)->User(*as);
+  if (!user.ok()) return Fail(user.status());
+  Runtime& r = **rt;
+  auto out = r.executor().Run<DrawOutcome>([&](StoreTxn& txn) { return DrawAuditSample(r.ctx(), txn, *user, *id); });
+  if (!out.ok()) return Fail(out.status());
+  std::printf("sample %lld drawn: %zu of %lld case(s); population hash %s; sample hash %s\n",
+              static_cast<long long>(*id), out->items.size(),
+              static_cast<long long>(out->sample.population_size), out->sample.population_hash.c_str(),
+              out->sample.sample_hash.c_str());
+  for (const auto& i : out->items) {
+    std::printf("  case %lld (approved by %s) → audit task %lld\n", static_cast<long long>(i.case_id),
+                i.approver.c_str(), static_cast<long long>(i.task_id));
+  }
+  return 0;
+}
+
 int CmdAudit(const Args& args) {
+  const std::string sub = args.positional().size() >= 2 ? args.positional()[1] : "";
+  if (sub == "sample") return CmdSample(args);
+  if (sub == "draw") return CmdDraw(args);
   if (Status s = args.OnlyKnown(kGlobal); !s.ok()) return Fail(s);
+  if (sub == "resample") return CmdResample(args);
   if (args.positional().size() < 2 || args.positional()[1] != "verify") {
-    return Fail(InvalidArgument("usage: jiuzhu audit verify"));
+    return Fail(InvalidArgument("usage: jiuzhu audit verify | jiuzhu audit resample SAMPLE-ID"));
   }
   auto rt = OpenRuntime(args);
   if (!rt.ok()) return Fail(rt.status());

@@ -9,6 +9,7 @@
 #include "api/http/problem.hpp"
 #include "api/http/request_helpers.hpp"
 #include "api/runtime/case_json.hpp"
+#include "api/runtime/post_audit_json.hpp"
 #include "engine/access/access_policy.hpp"
 
 namespace jiuzhu::http {
@@ -177,7 +178,20 @@ HttpResponse ApiService::GetCase(const PathParams& p, const Caller& c) {
   auto events = rt_.store().ListAuditEvents(*id);
   if (!tasks.ok()) return ProblemResponse(tasks.status());
   if (!events.ok()) return ProblemResponse(events.status());
-  HttpResponse r = JsonResponse(200, CaseJson(rt_, c.user, **k, *tasks, *referrals, *events));
+  nlohmann::json body = CaseJson(rt_, c.user, **k, *tasks, *referrals, *events);
+  // 失信: every credit record of this applicant, shown to whoever works the case;
+  // and the post-audit items of this case (容错免责: who checked what, when).
+  CreditQuery cq;
+  cq.id_hash = (*k)->id_hash;
+  auto credits = rt_.store().ListCreditRecords(cq);
+  if (!credits.ok()) return ProblemResponse(credits.status());
+  AuditItemQuery iq;
+  iq.case_id = *id;
+  auto items = rt_.store().ListAuditItems(iq);
+  if (!items.ok()) return ProblemResponse(items.status());
+  body["credit_records"] = CreditRecordsJson(*credits, rt_.ctx().clock->Now());
+  body["post_audit"] = AuditItemsJson(rt_, *items);
+  HttpResponse r = JsonResponse(200, body);
   r.headers.emplace_back("ETag", "\"" + std::to_string((*k)->version) + "\"");
   return r;
 }

@@ -73,6 +73,7 @@ void ApiService::AddRoutes() {
   AddAuthed("GET", "/api/v1/inbox", "inbox",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Inbox(req, c); });
   AddBoardRoutes();
+  AddPostAuditRoutes();
   AddAuthed("POST", "/api/v1/tasks/bulk-claim", "tasks.bulk_claim",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return BulkClaim(req, c); });
   for (const char* command : {"claim", "release", "complete", "delegate"}) {
@@ -194,26 +195,18 @@ HttpResponse ApiService::Login(HttpRequest& req) {
                             {"user", {{"username", username}, {"display_name", (*user)->display_name}, {"roles", roles}}}});
 }
 
-HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller,
-                                    const std::string& name, CaseId case_id, CaseFn fn,
-                                    int success_status) {
+Result<ApiService::CommandAnswer> ApiService::RunIdempotent(const HttpRequest& req,
+                                                             const Caller& caller, AnswerFn fn) {
   const std::string key = req.Header("idempotency-key");
   if (key.size() > 128) {
-    return ProblemResponse(InvalidArgument("Idempotency-Key is longer than 128 characters", "Idempotency-Key"));
+    return InvalidArgument("Idempotency-Key is longer than 128 characters", "Idempotency-Key");
   }
   if (!key.empty() && (key.front() == ' ' || key.back() == ' ' || key.front() == '\t' || key.back() == '\t')) {
     // MySQL collations ignore trailing spaces; refuse such keys everywhere alike.
-    return ProblemResponse(InvalidArgument("Idempotency-Key must not start or end with spaces", "Idempotency-Key"));
+    return InvalidArgument("Idempotency-Key must not start or end with spaces", "Idempotency-Key");
   }
   const std::string request_hash = Sha256Hex(req.method + "\n" + req.path + "\n" + req.body);
-  struct Answer {
-    int status = 0;
-    std::string body;
-    bool replayed = false;
-  };
-  std::optional<CommandOutcome> outcome;
-  auto answer = rt_.executor().Run<Answer>([&](StoreTxn& txn) -> Result<Answer> {
-    outcome.reset();
+  auto answer = rt_.executor().Run<CommandAnswer>([&](StoreTxn& txn) -> Result<CommandAnswer> {
     if (!key.empty()) {
       JZ_ASSIGN_OR_RETURN(auto previous, txn.FindIdempotency(caller.user.username, key));
       if (previous) {
@@ -221,17 +214,14 @@ HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller
           return InvalidArgument("this Idempotency-Key was already used for a different request",
                                  "Idempotency-Key");
         }
-        return Answer{previous->status, previous->response_body, true};
+        return CommandAnswer{previous->status, previous->response_body, true};
       }
     }
-    JZ_ASSIGN_OR_RETURN(CommandOutcome out, fn(rt_.ctx(), txn));
-    const int status = out.existing ? 200 : success_status;
-    Answer a{status, OutcomeJson(rt_, out, rt_.ctx().clock->Now()).dump(), false};
+    JZ_ASSIGN_OR_RETURN(CommandAnswer a, fn(txn));
     if (!key.empty()) {
       JZ_RETURN_IF_ERROR(txn.SaveIdempotency(IdempotencyRecord{caller.user.username, key, request_hash,
                                                                a.status, a.body, rt_.ctx().clock->Now()}));
     }
-    outcome = std::move(out);
     return a;
   });
   if (!answer.ok() && !key.empty()) {
@@ -243,13 +233,35 @@ HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller
         [&](StoreTxn& txn) { return txn.FindIdempotency(caller.user.username, key); });
     if (winner.ok() && *winner) {
       if ((*winner)->request_hash != request_hash) {
-        answer = InvalidArgument("this Idempotency-Key was already used for a different request",
-                                 "Idempotency-Key");
-      } else {
-        answer = Answer{(*winner)->status, (*winner)->response_body, true};
+        return InvalidArgument("this Idempotency-Key was already used for a different request",
+                               "Idempotency-Key");
       }
+      return CommandAnswer{(*winner)->status, (*winner)->response_body, true};
     }
   }
+  return answer;
+}
+
+HttpResponse ApiService::AnswerResponse(const CommandAnswer& a) {
+  HttpResponse r;
+  r.status = a.status;
+  r.body = a.body;
+  if (a.replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
+}
+
+HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller,
+                                    const std::string& name, CaseId case_id, CaseFn fn,
+                                    int success_status) {
+  std::optional<CommandOutcome> outcome;
+  auto answer = RunIdempotent(req, caller, [&](StoreTxn& txn) -> Result<CommandAnswer> {
+    outcome.reset();
+    JZ_ASSIGN_OR_RETURN(CommandOutcome out, fn(rt_.ctx(), txn));
+    const int status = out.existing ? 200 : success_status;
+    CommandAnswer a{status, OutcomeJson(rt_, out, rt_.ctx().clock->Now()).dump(), false};
+    outcome = std::move(out);
+    return a;
+  });
   metrics_.CountCommand(name, answer.ok());
   if (!answer.ok()) {
     HttpResponse r = ProblemResponse(answer.status());
@@ -276,11 +288,7 @@ HttpResponse ApiService::RunCommand(const HttpRequest& req, const Caller& caller
           {"case", std::to_string(outcome->case_after.id)}, {"from", outcome->event.from_state},
           {"to", outcome->event.to_state}, {"version", outcome->case_after.version}});
   }
-  HttpResponse r;
-  r.status = answer->status;
-  r.body = answer->body;
-  if (answer->replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
-  return r;
+  return AnswerResponse(*answer);
 }
 
 }  // namespace jiuzhu::http

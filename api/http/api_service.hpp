@@ -63,6 +63,18 @@ class ApiService {
   Result<Caller> Authenticate(const HttpRequest& req);
   Result<UserRecord> CachedUser(const std::string& username);
 
+  // The answer of a command, stored for its Idempotency-Key.
+  struct CommandAnswer {
+    int status = 0;
+    std::string body;
+    bool replayed = false;
+  };
+  using AnswerFn = std::function<Result<CommandAnswer>(StoreTxn&)>;
+  // Runs `fn` in the executor with Idempotency-Key support: a retried request
+  // with the same key gets the stored answer (replayed) and runs nothing.
+  Result<CommandAnswer> RunIdempotent(const HttpRequest& req, const Caller& caller, AnswerFn fn);
+  static HttpResponse AnswerResponse(const CommandAnswer& a);
+
   // Runs a command with Idempotency-Key support; 409 answers carry the case's
   // current state and version.
   HttpResponse RunCommand(const HttpRequest& req, const Caller& caller, const std::string& name,
@@ -105,6 +117,19 @@ class ApiService {
   HttpResponse Notifications(const HttpRequest& req, const Caller& c);
   HttpResponse Policies(const HttpRequest& req, const Caller& c);
   HttpResponse MarkNotificationsRead(const PathParams& p, const Caller& c, bool all);
+  // Post-audit (audit_handlers.cpp).
+  void AddPostAuditRoutes();
+  HttpResponse PostAuditPopulation(const HttpRequest& req, const Caller& c);
+  HttpResponse CreateAuditSample(const HttpRequest& req, const Caller& c);
+  HttpResponse ListAuditSamples(const HttpRequest& req, const Caller& c);
+  HttpResponse GetAuditSample(const PathParams& p, const Caller& c);
+  HttpResponse DrawAuditSample(const HttpRequest& req, const PathParams& p, const Caller& c);
+  HttpResponse VerifyAuditSample(const PathParams& p, const Caller& c);
+  HttpResponse ListAuditItems(const HttpRequest& req, const Caller& c);
+  HttpResponse AuditItemCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
+                                const std::string& step);
+  HttpResponse CreditRecords(const HttpRequest& req, const Caller& c);
+  HttpResponse PostAuditStatistics(const HttpRequest& req, const Caller& c);
   Result<PeopleIndex> People();
 
   Runtime& rt_;

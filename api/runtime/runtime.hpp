@@ -10,6 +10,7 @@
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
+#include "engine/sampling/post_audit_policy.hpp"
 #include "engine/policy/policy_catalog.hpp"
 #include "engine/executor/command_executor.hpp"
 #include "engine/identity/id_number.hpp"
@@ -61,6 +62,8 @@ class Runtime {
   const EscalationPolicy& escalation() const { return escalation_; }
   // Other departments' programmes households may be referred to (workflows/policies.json).
   const PolicyCatalog& policies() const { return policies_; }
+  // Post-audit windows, fast-track bans and task deadlines (workflows/post_audit.json).
+  const PostAuditPolicy& post_audit() const { return post_audit_; }
   // SHA-256 over the calendar files (names and contents): changes when a year's
   // holiday arrangement is edited or added.
   const std::string& calendar_fingerprint() const { return calendar_fingerprint_; }
@@ -81,6 +84,7 @@ class Runtime {
   WorkingCalendar calendar_;
   EscalationPolicy escalation_;
   PolicyCatalog policies_;
+  PostAuditPolicy post_audit_;
   std::string calendar_fingerprint_;
   OrgTree org_;
   EngineContext ctx_;

@@ -64,6 +64,29 @@ class FakeStore final : public CaseStore {
       return std::optional<IdempotencyRecord>();
     }
     Status SaveIdempotency(const IdempotencyRecord&) override { return Status::Ok(); }
+    // Post-audit: not used by the executor.
+    Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string&, Micros,
+                                                                  Micros) override {
+      return Internal("not used");
+    }
+    Status InsertAuditSample(const AuditSampleRecord&) override { return Internal("not used"); }
+    Result<std::optional<AuditSampleRecord>> LockAuditSample(std::int64_t) override {
+      return Internal("not used");
+    }
+    Status SaveAuditDraw(const AuditSampleRecord&, const std::vector<PopulationEntry>&,
+                         const std::vector<AuditItemRecord>&) override {
+      return Internal("not used");
+    }
+    Result<std::optional<AuditItemRecord>> LockAuditItem(std::int64_t) override {
+      return Internal("not used");
+    }
+    Status UpdateAuditItem(const AuditItemRecord&, const std::string&) override {
+      return Internal("not used");
+    }
+    Status InsertCreditRecord(const CreditRecord&) override { return Internal("not used"); }
+    Result<std::vector<CreditRecord>> ListCreditRecords(const std::string&) override {
+      return Internal("not used");
+    }
     Result<std::vector<TaskRecord>> ClaimDueTasks(Micros, int) override {
       return std::vector<TaskRecord>{};
     }
@@ -180,6 +203,21 @@ class FakeStore final : public CaseStore {
   Result<std::int64_t> CountCases() override { return Unused(); }
   Result<TaskCounts> CountActiveTasks(Micros) override { return Unused(); }
   Result<std::int64_t> PurgeIdempotency(Micros) override { return Unused(); }
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string&, Micros,
+                                                                Micros) override {
+    return Unused();
+  }
+  Result<std::optional<AuditSampleRecord>> GetAuditSample(std::int64_t) override { return Unused(); }
+  Result<std::vector<AuditSampleRecord>> ListAuditSamples(std::int64_t, int) override {
+    return Unused();
+  }
+  Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t) override { return Unused(); }
+  Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery&) override {
+    return Unused();
+  }
+  Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery&) override {
+    return Unused();
+  }
   Result<std::optional<Micros>> NextEscalationAt() override { return Unused(); }
   Result<std::vector<BoardCount>> ListBoardCounts() override { return Unused(); }
   Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t, std::int64_t) override {

@@ -11,6 +11,7 @@ namespace {
 
 constexpr int kMaxWindowWorkingDays = 250;  // about a year; beyond that it is no post-audit
 constexpr int kMaxBanWorkingDays = 2500;    // about ten years
+constexpr int kMaxTaskWorkingDays = 60;
 
 bool IsComment(const std::string& key) { return !key.empty() && key[0] == '_'; }
 
@@ -42,10 +43,22 @@ Result<PostAuditPolicy> PostAuditPolicy::FromJson(const std::string& text,
         target = &base.fast_track_ban_working_days;
         min = 0;
         max = kMaxBanWorkingDays;
+      } else if (key == "audit_task_working_days") {
+        target = &base.audit_task_working_days;
+        min = 1;
+        max = kMaxTaskWorkingDays;
+      } else if (key == "reverify_working_days") {
+        target = &base.reverify_working_days;
+        min = 1;
+        max = kMaxTaskWorkingDays;
+      } else if (key == "decision_working_days") {
+        target = &base.decision_working_days;
+        min = 1;
+        max = kMaxTaskWorkingDays;
       } else {
         return bad(field,
-                   "unknown key (expected window_working_days or "
-                   "fast_track_ban_working_days)");
+                   "unknown key (expected window_working_days, fast_track_ban_working_days, "
+                   "audit_task_working_days, reverify_working_days or decision_working_days)");
       }
       if (!value.is_number_integer() || value.get<long long>() < min ||
           value.get<long long>() > max) {

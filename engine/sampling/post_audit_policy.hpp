@@ -7,7 +7,9 @@
 //   {"default":    {"window_working_days": 22, "fast_track_ban_working_days": 250},
 //    "programmes": {"linshi": {"window_working_days": 10}, ...}}
 // "default" and "programmes" are optional; a programme entry overrides only
-// the keys it gives. Keys starting with '_' are comments and ignored.
+// the keys it gives. Keys starting with '_' are comments and ignored. Also
+// audit_task_working_days, reverify_working_days and decision_working_days
+// (1..60): the deadlines of the post-audit tasks.
 //
 // Window rule: a case approved at instant A has its window open until the end
 // (23:59:59.999999 local) of the N-th working day strictly after A's local
@@ -31,6 +33,10 @@ namespace jiuzhu {
 struct PostAuditRule {
   int window_working_days = 22;           // about one month after approval
   int fast_track_ban_working_days = 250;  // about one year after a breach of pledge
+  // Deadlines of the post-audit tasks (engine/usecases/post_audit.hpp), 1..60.
+  int audit_task_working_days = 10;  // the auditor checks a sampled case
+  int reverify_working_days = 5;     // the street re-verifies a discrepancy
+  int decision_working_days = 5;     // the district upholds, adjusts or revokes
 };
 
 class PostAuditPolicy {

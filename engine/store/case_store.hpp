@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/common/status.hpp"
+#include "engine/sampling/population.hpp"
 #include "engine/store/records.hpp"
 
 namespace jiuzhu {
@@ -57,6 +58,28 @@ class StoreTxn {
   // `limit`, locked (calendar changes recompute their deadlines).
   virtual Result<std::vector<TaskRecord>> ListActiveTasksDueAfter(Micros after, TaskId after_id,
                                                                    int limit) = 0;
+
+  // --- post-audit (issue 6) ---
+  // Fast-track approvals (route fast_track, approved, not rejected or revoked)
+  // decided in [from, to) under `org_path`, in case id order, leaving out a
+  // case whose current approval is already an item of some sample.
+  virtual Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& org_path,
+                                                                        Micros from, Micros to) = 0;
+  // kAlreadyExists if the id is taken.
+  virtual Status InsertAuditSample(const AuditSampleRecord& sample) = 0;
+  virtual Result<std::optional<AuditSampleRecord>> LockAuditSample(std::int64_t id) = 0;
+  // Writes the draw: the sample row (now "drawn") only while it is still
+  // "seeded" (kConflict otherwise), its frozen population and its items.
+  virtual Status SaveAuditDraw(const AuditSampleRecord& drawn,
+                               const std::vector<PopulationEntry>& population,
+                               const std::vector<AuditItemRecord>& items) = 0;
+  virtual Result<std::optional<AuditItemRecord>> LockAuditItem(std::int64_t id) = 0;
+  // Rewrites the item while its status is still `expected_status` (kConflict otherwise).
+  virtual Status UpdateAuditItem(const AuditItemRecord& item,
+                                 const std::string& expected_status) = 0;
+  virtual Status InsertCreditRecord(const CreditRecord& record) = 0;
+  // Credit records of one applicant (ID hash), newest first.
+  virtual Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& id_hash) = 0;
 
   virtual Status Savepoint() = 0;
   virtual Status RollbackToSavepoint() = 0;
@@ -147,6 +170,24 @@ struct CaseQuery {
   int limit = 50;
 };
 
+struct AuditItemQuery {
+  std::int64_t sample_id = 0;  // 0: any sample
+  CaseId case_id = 0;          // 0: any case
+  std::string org_path;        // subtree of the case; empty: anywhere
+  Micros approved_from = 0;    // approvals in [approved_from, approved_to); 0/0: any time
+  Micros approved_to = 0;
+  std::int64_t after_id = 0;   // keyset, id order
+  int limit = 1000;
+};
+
+struct CreditQuery {
+  std::string id_hash;     // one applicant; empty: anyone
+  std::string org_path;    // subtree of the revoked case; empty: anywhere
+  Micros recorded_from = 0;
+  Micros recorded_to = 0;  // 0: no upper bound
+  int limit = 1000;
+};
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -229,6 +270,21 @@ class CaseStore {
   // Small named values the engine keeps (e.g. the fingerprint of the calendar files).
   virtual Result<std::optional<std::string>> GetSetting(const std::string& name) = 0;
   virtual Status PutSetting(const std::string& name, const std::string& value) = 0;
+
+  // --- post-audit (issue 6) ---
+  // As StoreTxn::ListFastTrackApprovals, from committed data (population preview).
+  virtual Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& org_path,
+                                                                        Micros from, Micros to) = 0;
+  virtual Result<std::optional<AuditSampleRecord>> GetAuditSample(std::int64_t id) = 0;
+  // Newest first, ids below `before_id` (0: from the newest).
+  virtual Result<std::vector<AuditSampleRecord>> ListAuditSamples(std::int64_t before_id,
+                                                                  int limit) = 0;
+  // The frozen population of a drawn sample, in case id order.
+  virtual Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t sample_id) = 0;
+  // Items in id order.
+  virtual Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) = 0;
+  // Newest first.
+  virtual Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) = 0;
 
   // Removes idempotency records created before `before` (they answer retries
   // for a day); returns how many went.

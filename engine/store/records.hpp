@@ -133,6 +133,86 @@ struct AuditEventRecord {
   std::string hash;        // hex SHA-256 over the canonical encoding
 };
 
+// --- post-audit of the fast track (issue 6; engine/sampling, engine/usecases/post_audit) ---
+
+// A post-audit sample (抽查批次). Created with its seed recorded ("seeded"),
+// then drawn once ("drawn"): the frozen population and the items are written
+// with the draw.
+struct AuditSampleRecord {
+  std::int64_t id = 0;
+  std::string status;       // "seeded" | "drawn"
+  std::string org_unit_id;  // the unit of the auditor binding that created it
+  std::string created_by;
+  Micros created_at = 0;
+  std::string seed;             // 64 lowercase hex digits, recorded before the draw
+  std::string parameters_json;  // canonical parameters (engine/usecases/post_audit.hpp)
+  std::string parameters_hash;
+  std::string drawn_by;
+  Micros drawn_at = 0;
+  std::string population_hash;
+  std::int64_t population_size = 0;
+  std::string sample_hash;
+  std::string strata_json = "[]";  // per-stratum sizes, as drawn
+};
+
+// One sampled case and what the post-audit found and decided about it.
+// Status: pending (audit task open) → confirmed, or → reverifying (street
+// re-verification task) → awaiting_decision (district task) → upheld |
+// adjusted | revoked.
+struct AuditItemRecord {
+  std::int64_t id = 0;
+  std::int64_t sample_id = 0;
+  CaseId case_id = 0;
+  std::string programme;
+  std::string district_id;
+  std::string street_id;
+  std::string org_path;
+  std::string approver;  // who approved the case on the fast track
+  Micros approved_at = 0;
+  std::string status;
+  TaskId task_id = 0;  // the item's open task; 0 once it has none
+  Micros created_at = 0;
+  std::string category;  // discrepancy category; empty when confirmed
+  std::string evidence;
+  std::string found_by;
+  Micros found_at = 0;
+  std::string reverification;  // the street's re-verification notes
+  std::string reverified_by;
+  Micros reverified_at = 0;
+  std::string decision_reason;
+  std::string decided_by;
+  Micros decided_at = 0;
+  std::int64_t amount_to_recover_fen = 0;
+};
+
+// 失信记录: a revoked pledge, kept by the applicant's ID hash.
+struct CreditRecord {
+  std::int64_t id = 0;
+  std::string id_hash;
+  std::string id_masked;
+  std::string applicant_name;
+  CaseId case_id = 0;
+  std::int64_t item_id = 0;
+  std::string programme;
+  std::string org_path;
+  std::string reason;
+  std::string category;
+  std::int64_t amount_to_recover_fen = 0;
+  std::string recorded_by;
+  Micros recorded_at = 0;
+  Micros ban_until = 0;  // fast track refused before this instant
+};
+
+// A case approved on the fast track, as the population query finds it.
+struct FastTrackApproval {
+  CaseId case_id = 0;
+  std::string programme;
+  std::string village_id;
+  std::string org_path;
+  std::string approver;  // actor of the case's last approve event
+  Micros approved_at = 0;
+};
+
 // The first answer to an HTTP command sent with an Idempotency-Key.
 struct IdempotencyRecord {
   std::string username;

@@ -5,6 +5,7 @@
 #include "engine/access/access_policy.hpp"
 #include "engine/audit/audit_chain.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
+#include "engine/usecases/post_audit.hpp"
 
 namespace jiuzhu {
 
@@ -130,7 +131,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
       Authorities(ctx, *programme, before, change.event, referrals, change.answering_department);
   // A stage task the deadline clock moved up a tier (engine/deadlines) is worked where it is now.
   for (const auto& t : active) {
-    if (t.escalation_level >= kLevelReassigned && t.stage == before.state) {
+    if (t.escalation_level >= kLevelReassigned && t.stage == before.state && !IsPostAuditTask(t)) {
       authorities.push_back({t.role, t.org_unit_id});
     }
   }
@@ -199,7 +200,8 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
   // this actor's role, cancelled otherwise); an answer closes its referral's task.
   const bool stage_changes = next != before.state;
   for (auto& t : active) {
-    bool close = stage_changes;
+    // Post-audit tasks follow their item, not the stage; only the end of the case closes them.
+    bool close = stage_changes && (!IsPostAuditTask(t) || IsTerminal(next));
     if (change.event == CaseEvent::kFeedback) close = answered && t.referral_id == answered->id;
     if (!close) continue;
     const bool worked = t.role == binding->role && t.org_unit_id == binding->org_unit_id;
@@ -289,6 +291,19 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
   payload["version"] = after.version;
   if (after.route != before.route) payload["route"] = RouteName(after.route);
   if (after.pool != before.pool) payload["pool"] = PoolName(after.pool);
+  if (change.event == CaseEvent::kApprove || change.event == CaseEvent::kReject ||
+      change.event == CaseEvent::kSendBack || change.event == CaseEvent::kRevoke) {
+    // 容错免责: a decision carries the facts it was taken on, sealed in its own event, so a
+    // good-faith decision can be shown later exactly as the decider saw the case.
+    nlohmann::json facts = {{"route", RouteName(before.route)}, {"pool", PoolName(before.pool)}};
+    for (const auto& [key, text] : {std::pair{"assessment", &before.assessment_json},
+                                    std::pair{"pledge", &before.pledge_json}}) {
+      if (text->empty()) continue;
+      nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+      facts[key] = j.is_discarded() ? nlohmann::json(*text) : j;
+    }
+    payload["facts"] = std::move(facts);
+  }
   nlohmann::json opened = nlohmann::json::array();
   for (const auto& t : fx.insert_tasks) opened.push_back({{"id", t.id}, {"kind", t.kind}, {"unit", t.org_unit_id}, {"due", FormatUtc(t.due_at)}});
   if (!opened.empty()) payload["tasks_opened"] = opened;

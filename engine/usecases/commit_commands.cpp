@@ -1,6 +1,7 @@
 // 申报承诺 and 民主评议: the pledge (fast track) and the democratic review
 // (ordinary route).
 #include "engine/usecases/case_transition.hpp"
+#include "engine/usecases/post_audit.hpp"
 
 namespace jiuzhu {
 
@@ -29,14 +30,27 @@ Result<CommandOutcome> PledgeCase(const EngineContext& ctx, StoreTxn& txn,
                         .dump();
     return Status::Ok();
   };
-  // The fast track may be closed to a programme (and, with the post-audit
-  // issue, to applicants with a credit record).
+  // The fast track may be closed to a programme, and to an applicant with a
+  // credit record (失信) whose ban has not ended.
   JZ_ASSIGN_OR_RETURN(std::optional<CaseRecord> c, txn.LockCase(req.cmd.case_id));
+  std::vector<CreditRecord> bans;
   if (c) {
     auto programme = ctx.programmes->Find(c->programme);
     change.facts.fast_track_allowed = programme.ok() && (*programme)->fast_track_allowed;
+    JZ_ASSIGN_OR_RETURN(auto records, txn.ListCreditRecords(c->id_hash));
+    bans = ActiveBans(records, now);
+    if (!bans.empty()) change.facts.fast_track_allowed = false;
   }
-  return RunCaseEvent(ctx, txn, req.cmd, std::move(change));
+  auto out = RunCaseEvent(ctx, txn, req.cmd, std::move(change));
+  if (!out.ok() && !bans.empty() && out.status().code() == ErrorCode::kFailedPrecondition) {
+    // Name the record, so the clerk can tell the applicant why.
+    const CreditRecord& b = bans.front();
+    return FailedPrecondition(out.status().message() + ": credit record (失信) of " +
+                              FormatUtc(b.recorded_at) + " for case " + std::to_string(b.case_id) +
+                              " bars the fast track until " + FormatUtc(b.ban_until) +
+                              "; take the ordinary route");
+  }
+  return out;
 }
 
 Result<CommandOutcome> CompleteReview(const EngineContext& ctx, StoreTxn& txn,

@@ -10,6 +10,7 @@
 #include "engine/lifecycle/lifecycle.hpp"
 #include "engine/org/org_tree.hpp"
 #include "engine/programme/programme.hpp"
+#include "engine/sampling/post_audit_policy.hpp"
 
 namespace jiuzhu {
 
@@ -21,6 +22,8 @@ struct EngineContext {
   const IdProtector* ids = nullptr;
   const Clock* clock = nullptr;
   IdGenerator* id_gen = nullptr;
+  // Post-audit windows, bans and task deadlines; null: PostAuditRule defaults.
+  const PostAuditPolicy* post_audit = nullptr;
 };
 
 }  // namespace jiuzhu

@@ -3,6 +3,7 @@
 
 #include "engine/access/access_policy.hpp"
 #include "engine/usecases/case_transition.hpp"
+#include "engine/usecases/post_audit.hpp"
 
 namespace jiuzhu {
 
@@ -41,6 +42,11 @@ Result<CommandOutcome> CompleteTask(const EngineContext& ctx, StoreTxn& txn,
   JZ_ASSIGN_OR_RETURN(TaskRecord task, LockWorkableTask(txn, req.actor, req.task_id));
   if (task.state == TaskState::kClaimed && task.claimed_by != req.actor.username) {
     return Conflict("task " + std::to_string(task.id) + " is claimed by " + task.claimed_by);
+  }
+  if (IsPostAuditTask(task)) {
+    return InvalidArgument("task " + std::to_string(task.id) + " is a post-audit task (" +
+                               task.kind + "); record it through its post-audit item",
+                           "decision");
   }
   const auto allowed = DecisionsFor(task.stage);
   if (std::find(allowed.begin(), allowed.end(), req.decision) == allowed.end()) {

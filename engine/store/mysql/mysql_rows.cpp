@@ -361,3 +361,164 @@ std::string UpdateSql(const std::string& table, const std::string& value_columns
 }
 
 }  // namespace jiuzhu::mysql
+
+// --- post-audit (issue 6) ---
+namespace jiuzhu::mysql {
+
+const char kSampleColumns[] =
+    "id, status, org_unit_id, created_by, created_at, seed, parameters_json, parameters_hash, "
+    "drawn_by, drawn_at, population_hash, population_size, sample_hash, strata_json";
+const char kAuditItemColumns[] =
+    "id, sample_id, case_id, programme, district_id, street_id, org_path, approver, approved_at, "
+    "status, task_id, created_at, category, evidence, found_by, found_at, reverification, "
+    "reverified_by, reverified_at, decision_reason, decided_by, decided_at, amount_to_recover_fen";
+const char kCreditColumns[] =
+    "id, id_hash, id_masked, applicant_name, case_id, item_id, programme, org_path, reason, "
+    "category, amount_to_recover_fen, recorded_by, recorded_at, ban_until";
+const char kPopulationColumns[] =
+    "case_id, programme, district_id, street_id, org_path, approver, approved_at, flagged";
+const char kFastTrackApprovalsSql[] =
+    "SELECT c.id, c.programme, c.village_id, c.org_path, c.decided_at, "
+    "COALESCE((SELECT e.actor FROM audit_events e WHERE e.case_id = c.id AND e.action = 'approve' "
+    "ORDER BY e.seq DESC LIMIT 1), '') "
+    "FROM cases c WHERE c.decided_at >= ? AND c.decided_at < ? AND c.route = 'fast_track' "
+    "AND c.state IN ('refer', 'feedback', 'monitor', 'closed') AND c.org_path LIKE ? ESCAPE '!' "
+    "AND NOT EXISTS (SELECT 1 FROM audit_items i WHERE i.case_id = c.id AND i.approved_at = c.decided_at) "
+    "ORDER BY c.id";
+
+Result<AuditSampleRecord> ReadSample(sql::ResultSet& rs) {
+  RowReader r(rs);
+  AuditSampleRecord s;
+  s.id = r.Int();
+  s.status = r.Str();
+  s.org_unit_id = r.Str();
+  s.created_by = r.Str();
+  s.created_at = r.Int();
+  s.seed = r.Str();
+  s.parameters_json = r.Str();
+  s.parameters_hash = r.Str();
+  s.drawn_by = r.Str();
+  s.drawn_at = r.Int();
+  s.population_hash = r.Str();
+  s.population_size = r.Int();
+  s.sample_hash = r.Str();
+  s.strata_json = r.Str();
+  return s;
+}
+
+Result<AuditItemRecord> ReadAuditItem(sql::ResultSet& rs) {
+  RowReader r(rs);
+  AuditItemRecord i;
+  i.id = r.Int();
+  i.sample_id = r.Int();
+  i.case_id = r.Int();
+  i.programme = r.Str();
+  i.district_id = r.Str();
+  i.street_id = r.Str();
+  i.org_path = r.Str();
+  i.approver = r.Str();
+  i.approved_at = r.Int();
+  i.status = r.Str();
+  i.task_id = r.Int();
+  i.created_at = r.Int();
+  i.category = r.Str();
+  i.evidence = r.Str();
+  i.found_by = r.Str();
+  i.found_at = r.Int();
+  i.reverification = r.Str();
+  i.reverified_by = r.Str();
+  i.reverified_at = r.Int();
+  i.decision_reason = r.Str();
+  i.decided_by = r.Str();
+  i.decided_at = r.Int();
+  i.amount_to_recover_fen = r.Int();
+  return i;
+}
+
+Result<CreditRecord> ReadCredit(sql::ResultSet& rs) {
+  RowReader r(rs);
+  CreditRecord c;
+  c.id = r.Int();
+  c.id_hash = r.Str();
+  c.id_masked = r.Str();
+  c.applicant_name = r.Str();
+  c.case_id = r.Int();
+  c.item_id = r.Int();
+  c.programme = r.Str();
+  c.org_path = r.Str();
+  c.reason = r.Str();
+  c.category = r.Str();
+  c.amount_to_recover_fen = r.Int();
+  c.recorded_by = r.Str();
+  c.recorded_at = r.Int();
+  c.ban_until = r.Int();
+  return c;
+}
+
+Result<PopulationEntry> ReadPopulationEntry(sql::ResultSet& rs) {
+  RowReader r(rs);
+  PopulationEntry e;
+  e.case_id = r.Int();
+  e.programme = r.Str();
+  e.district_id = r.Str();
+  e.street_id = r.Str();
+  e.org_path = r.Str();
+  e.approver = r.Str();
+  e.approved_at = r.Int();
+  e.flagged = r.Int() != 0;
+  return e;
+}
+
+Result<FastTrackApproval> ReadFastTrackApproval(sql::ResultSet& rs) {
+  RowReader r(rs);
+  FastTrackApproval a;
+  a.case_id = r.Int();
+  a.programme = r.Str();
+  a.village_id = r.Str();
+  a.org_path = r.Str();
+  a.approved_at = r.Int();
+  a.approver = r.Str();
+  return a;
+}
+
+void BindAuditItem(Binder& b, const AuditItemRecord& r) {
+  b.Int(r.id).Int(r.sample_id).Int(r.case_id).Str(r.programme).Str(r.district_id);
+  b.Str(r.street_id).Str(r.org_path).Str(r.approver).Int(r.approved_at).Str(r.status);
+  b.Int(r.task_id).Int(r.created_at).Str(r.category).Str(r.evidence).Str(r.found_by);
+  b.Int(r.found_at).Str(r.reverification).Str(r.reverified_by).Int(r.reverified_at);
+  b.Str(r.decision_reason).Str(r.decided_by).Int(r.decided_at).Int(r.amount_to_recover_fen);
+}
+
+void BindCredit(Binder& b, const CreditRecord& r) {
+  b.Int(r.id).Str(r.id_hash).Str(r.id_masked).Str(r.applicant_name).Int(r.case_id);
+  b.Int(r.item_id).Str(r.programme).Str(r.org_path).Str(r.reason).Str(r.category);
+  b.Int(r.amount_to_recover_fen).Str(r.recorded_by).Int(r.recorded_at).Int(r.ban_until);
+}
+
+std::string CreditQuerySql(const CreditQuery& q, bool lock) {
+  std::string sql = std::string("SELECT ") + kCreditColumns +
+                    " FROM credit_records WHERE recorded_at >= ? AND org_path LIKE ? ESCAPE '!'";
+  if (!q.id_hash.empty()) sql += " AND id_hash = ?";
+  if (q.recorded_to > 0) sql += " AND recorded_at < ?";
+  sql += " ORDER BY recorded_at DESC, id DESC LIMIT ?";
+  if (lock) sql += " FOR UPDATE";
+  return sql;
+}
+
+void BindCreditQuery(Binder& b, const CreditQuery& q) {
+  b.Int(q.recorded_from).Str(EscapeLike(q.org_path) + "%");
+  if (!q.id_hash.empty()) b.Str(q.id_hash);
+  if (q.recorded_to > 0) b.Int(q.recorded_to);
+  b.Int(q.limit);
+}
+
+std::string EscapeLike(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '!' || c == '%' || c == '_') out.push_back('!');
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace jiuzhu::mysql

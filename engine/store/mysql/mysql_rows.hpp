@@ -83,3 +83,28 @@ std::string UpdateSql(const std::string& table, const std::string& value_columns
                       const std::string& where);
 
 }  // namespace jiuzhu::mysql
+
+// --- post-audit (issue 6) ---
+namespace jiuzhu::mysql {
+
+extern const char kSampleColumns[];      // ReadSample
+extern const char kAuditItemColumns[];   // ReadAuditItem, BindAuditItem (id first)
+extern const char kCreditColumns[];      // ReadCredit, BindCredit (id first)
+extern const char kPopulationColumns[];  // ReadPopulationEntry (without sample_id)
+// Fast-track approvals: parameters (from, to, org_path LIKE pattern); rows for ReadFastTrackApproval.
+extern const char kFastTrackApprovalsSql[];
+
+Result<AuditSampleRecord> ReadSample(sql::ResultSet& rs);
+Result<AuditItemRecord> ReadAuditItem(sql::ResultSet& rs);
+Result<CreditRecord> ReadCredit(sql::ResultSet& rs);
+Result<PopulationEntry> ReadPopulationEntry(sql::ResultSet& rs);
+Result<FastTrackApproval> ReadFastTrackApproval(sql::ResultSet& rs);
+void BindAuditItem(Binder& b, const AuditItemRecord& r);
+void BindCredit(Binder& b, const CreditRecord& r);
+// Credit records query text for `q` and its parameters bound from the first.
+std::string CreditQuerySql(const CreditQuery& q, bool lock);
+void BindCreditQuery(Binder& b, const CreditQuery& q);
+// LIKE pattern text matching `s` literally, for `LIKE ? ESCAPE '!'`.
+std::string EscapeLike(const std::string& s);
+
+}  // namespace jiuzhu::mysql

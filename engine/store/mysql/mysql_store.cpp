@@ -69,15 +69,7 @@ void BindAll(sql::PreparedStatement& ps, const std::vector<Param>& params) {
   }
 }
 
-// LIKE pattern text matching `s` literally, for `LIKE ? ESCAPE '!'`.
-std::string EscapeLike(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '!' || c == '%' || c == '_') out.push_back('!');
-    out.push_back(c);
-  }
-  return out;
-}
+using mysql::EscapeLike;
 
 template <typename T, typename Reader>
 Result<std::vector<T>> ReadAll(sql::PreparedStatement& ps, Reader read) {
@@ -926,6 +918,80 @@ Status MysqlStore::PutSetting(const std::string& name, const std::string& value)
     Binder(ps).Str(name).Str(value);
     ps.executeUpdate();
     return Status::Ok();
+  });
+}
+
+// --- post-audit (issue 6) ---
+
+Result<std::vector<FastTrackApproval>> MysqlStore::ListFastTrackApprovals(
+    const std::string& org_path, Micros from, Micros to) {
+  return WithConnection(*pool_, "ListFastTrackApprovals", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(mysql::kFastTrackApprovalsSql);
+    Binder(ps).Int(from).Int(to).Str(EscapeLike(org_path) + "%");
+    return ReadAll<FastTrackApproval>(ps, mysql::ReadFastTrackApproval);
+  });
+}
+
+Result<std::optional<AuditSampleRecord>> MysqlStore::GetAuditSample(std::int64_t id) {
+  return WithConnection(
+      *pool_, "GetAuditSample", [&](Connection& c) -> Result<std::optional<AuditSampleRecord>> {
+        sql::PreparedStatement& ps = c.Prepared(std::string("SELECT ") + mysql::kSampleColumns +
+                                                " FROM audit_samples WHERE id = ?");
+        ps.setInt64(1, id);
+        JZ_ASSIGN_OR_RETURN(auto rows, ReadAll<AuditSampleRecord>(ps, mysql::ReadSample));
+        if (rows.empty()) return std::optional<AuditSampleRecord>();
+        return std::optional<AuditSampleRecord>(std::move(rows[0]));
+      });
+}
+
+Result<std::vector<AuditSampleRecord>> MysqlStore::ListAuditSamples(std::int64_t before_id,
+                                                                    int limit) {
+  if (limit <= 0) return std::vector<AuditSampleRecord>();
+  return WithConnection(*pool_, "ListAuditSamples", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(std::string("SELECT ") + mysql::kSampleColumns +
+                                            " FROM audit_samples WHERE id < ? ORDER BY id DESC LIMIT ?");
+    Binder(ps).Int(before_id > 0 ? before_id : INT64_MAX).Int(limit);
+    return ReadAll<AuditSampleRecord>(ps, mysql::ReadSample);
+  });
+}
+
+Result<std::vector<PopulationEntry>> MysqlStore::ListAuditPopulation(std::int64_t sample_id) {
+  return WithConnection(*pool_, "ListAuditPopulation", [&](Connection& c) {
+    sql::PreparedStatement& ps =
+        c.Prepared(std::string("SELECT ") + mysql::kPopulationColumns +
+                   " FROM audit_population WHERE sample_id = ? ORDER BY case_id");
+    ps.setInt64(1, sample_id);
+    return ReadAll<PopulationEntry>(ps, mysql::ReadPopulationEntry);
+  });
+}
+
+Result<std::vector<AuditItemRecord>> MysqlStore::ListAuditItems(const AuditItemQuery& q) {
+  if (q.limit <= 0) return std::vector<AuditItemRecord>();
+  std::string sql = std::string("SELECT ") + mysql::kAuditItemColumns +
+                    " FROM audit_items WHERE id > ? AND org_path LIKE ? ESCAPE '!'";
+  if (q.sample_id != 0) sql += " AND sample_id = ?";
+  if (q.case_id != 0) sql += " AND case_id = ?";
+  if (q.approved_to > 0) sql += " AND approved_at >= ? AND approved_at < ?";
+  sql += " ORDER BY id LIMIT ?";
+  return WithConnection(*pool_, "ListAuditItems", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(sql);
+    Binder b(ps);
+    b.Int(q.after_id).Str(EscapeLike(q.org_path) + "%");
+    if (q.sample_id != 0) b.Int(q.sample_id);
+    if (q.case_id != 0) b.Int(q.case_id);
+    if (q.approved_to > 0) b.Int(q.approved_from).Int(q.approved_to);
+    b.Int(q.limit);
+    return ReadAll<AuditItemRecord>(ps, mysql::ReadAuditItem);
+  });
+}
+
+Result<std::vector<CreditRecord>> MysqlStore::ListCreditRecords(const CreditQuery& q) {
+  if (q.limit <= 0) return std::vector<CreditRecord>();
+  return WithConnection(*pool_, "ListCreditRecords", [&](Connection& c) {
+    sql::PreparedStatement& ps = c.Prepared(mysql::CreditQuerySql(q, /*lock=*/false));
+    Binder b(ps);
+    mysql::BindCreditQuery(b, q);
+    return ReadAll<CreditRecord>(ps, mysql::ReadCredit);
   });
 }
 

@@ -137,6 +137,15 @@ class MysqlStore final : public CaseStore {
   Status PutSetting(const std::string& name, const std::string& value) override;
 
   // Deletes in batches of 1000 rows, each its own transaction.
+  // --- post-audit (issue 6) ---
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& org_path,
+                                                                Micros from, Micros to) override;
+  Result<std::optional<AuditSampleRecord>> GetAuditSample(std::int64_t id) override;
+  Result<std::vector<AuditSampleRecord>> ListAuditSamples(std::int64_t before_id,
+                                                          int limit) override;
+  Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t sample_id) override;
+  Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) override;
+  Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) override;
   Result<std::int64_t> PurgeIdempotency(Micros before) override;
 
  private:

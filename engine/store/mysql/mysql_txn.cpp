@@ -436,3 +436,122 @@ Status MysqlTxn::Commit() {
 }
 
 }  // namespace jiuzhu::mysql
+
+// --- post-audit (issue 6) ---
+namespace jiuzhu::mysql {
+
+Result<std::vector<FastTrackApproval>> MysqlTxn::ListFastTrackApprovals(const std::string& org_path,
+                                                                        Micros from, Micros to) {
+  return Run("ListFastTrackApprovals", [&]() -> Result<std::vector<FastTrackApproval>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kFastTrackApprovalsSql);
+    Binder(ps).Int(from).Int(to).Str(EscapeLike(org_path) + "%");
+    return ReadAll<FastTrackApproval>(ps, ReadFastTrackApproval);
+  });
+}
+
+Status MysqlTxn::InsertAuditSample(const AuditSampleRecord& r) {
+  return Run("InsertAuditSample", [&]() -> Status {
+    sql::PreparedStatement& ps = lease_->Prepared(std::string("INSERT INTO audit_samples (") +
+                                                  kSampleColumns +
+                                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Binder(ps).Int(r.id).Str(r.status).Str(r.org_unit_id).Str(r.created_by).Int(r.created_at)
+        .Str(r.seed).Str(r.parameters_json).Str(r.parameters_hash).Str(r.drawn_by)
+        .Int(r.drawn_at).Str(r.population_hash).Int(r.population_size).Str(r.sample_hash)
+        .Str(r.strata_json);
+    ps.executeUpdate();
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<AuditSampleRecord>> MysqlTxn::LockAuditSample(std::int64_t id) {
+  return Run("LockAuditSample", [&]() -> Result<std::optional<AuditSampleRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(std::string("SELECT ") + kSampleColumns +
+                                                  " FROM audit_samples WHERE id = ? FOR UPDATE");
+    ps.setInt64(1, id);
+    return ReadOptional<AuditSampleRecord>(ps, ReadSample);
+  });
+}
+
+Status MysqlTxn::SaveAuditDraw(const AuditSampleRecord& r,
+                               const std::vector<PopulationEntry>& population,
+                               const std::vector<AuditItemRecord>& items) {
+  return Run("SaveAuditDraw", [&]() -> Status {
+    sql::PreparedStatement& ps = lease_->Prepared(
+        "UPDATE audit_samples SET status = ?, drawn_by = ?, drawn_at = ?, population_hash = ?, "
+        "population_size = ?, sample_hash = ?, strata_json = ? WHERE id = ? AND status = 'seeded'");
+    Binder(ps).Str(r.status).Str(r.drawn_by).Int(r.drawn_at).Str(r.population_hash)
+        .Int(r.population_size).Str(r.sample_hash).Str(r.strata_json).Int(r.id);
+    if (ps.executeUpdate() != 1) {
+      return Conflict("sample " + std::to_string(r.id) + " has already been drawn");
+    }
+    for (const PopulationEntry& e : population) {
+      sql::PreparedStatement& p = lease_->Prepared(
+          std::string("INSERT INTO audit_population (sample_id, ") + kPopulationColumns +
+          ") VALUES (?,?,?,?,?,?,?,?,?)");
+      Binder(p).Int(r.id).Int(e.case_id).Str(e.programme).Str(e.district_id).Str(e.street_id)
+          .Str(e.org_path).Str(e.approver).Int(e.approved_at).Int(e.flagged ? 1 : 0);
+      p.executeUpdate();
+    }
+    for (const AuditItemRecord& item : items) {
+      sql::PreparedStatement& p = lease_->Prepared(
+          std::string("INSERT INTO audit_items (") + kAuditItemColumns +
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      Binder b(p);
+      BindAuditItem(b, item);
+      p.executeUpdate();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<AuditItemRecord>> MysqlTxn::LockAuditItem(std::int64_t id) {
+  return Run("LockAuditItem", [&]() -> Result<std::optional<AuditItemRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(std::string("SELECT ") + kAuditItemColumns +
+                                                  " FROM audit_items WHERE id = ? FOR UPDATE");
+    ps.setInt64(1, id);
+    return ReadOptional<AuditItemRecord>(ps, ReadAuditItem);
+  });
+}
+
+Status MysqlTxn::UpdateAuditItem(const AuditItemRecord& r, const std::string& expected_status) {
+  return Run("UpdateAuditItem", [&]() -> Status {
+    sql::PreparedStatement& ps = lease_->Prepared(
+        "UPDATE audit_items SET status = ?, task_id = ?, category = ?, evidence = ?, "
+        "found_by = ?, found_at = ?, reverification = ?, reverified_by = ?, reverified_at = ?, "
+        "decision_reason = ?, decided_by = ?, decided_at = ?, amount_to_recover_fen = ? "
+        "WHERE id = ? AND status = ?");
+    Binder(ps).Str(r.status).Int(r.task_id).Str(r.category).Str(r.evidence).Str(r.found_by)
+        .Int(r.found_at).Str(r.reverification).Str(r.reverified_by).Int(r.reverified_at)
+        .Str(r.decision_reason).Str(r.decided_by).Int(r.decided_at).Int(r.amount_to_recover_fen)
+        .Int(r.id).Str(expected_status);
+    if (ps.executeUpdate() != 1) {
+      return Conflict("audit item " + std::to_string(r.id) + " is no longer " + expected_status);
+    }
+    return Status::Ok();
+  });
+}
+
+Status MysqlTxn::InsertCreditRecord(const CreditRecord& r) {
+  return Run("InsertCreditRecord", [&]() -> Status {
+    sql::PreparedStatement& ps = lease_->Prepared(std::string("INSERT INTO credit_records (") +
+                                                  kCreditColumns +
+                                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Binder b(ps);
+    BindCredit(b, r);
+    ps.executeUpdate();
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<CreditRecord>> MysqlTxn::ListCreditRecords(const std::string& id_hash) {
+  return Run("ListCreditRecords", [&]() -> Result<std::vector<CreditRecord>> {
+    CreditQuery q;
+    q.id_hash = id_hash;
+    sql::PreparedStatement& ps = lease_->Prepared(CreditQuerySql(q, /*lock=*/true));
+    Binder b(ps);
+    BindCreditQuery(b, q);
+    return ReadAll<CreditRecord>(ps, ReadCredit);
+  });
+}
+
+}  // namespace jiuzhu::mysql

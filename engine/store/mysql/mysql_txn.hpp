@@ -68,6 +68,19 @@ class MysqlTxn final : public StoreTxn {
   // column. The transaction stays usable after either.
   Status SaveIdempotency(const IdempotencyRecord& record) override;
 
+  // --- post-audit (issue 6) --- (see StoreTxn). Locking reads are FOR UPDATE.
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& org_path,
+                                                                Micros from, Micros to) override;
+  Status InsertAuditSample(const AuditSampleRecord& sample) override;
+  Result<std::optional<AuditSampleRecord>> LockAuditSample(std::int64_t id) override;
+  Status SaveAuditDraw(const AuditSampleRecord& drawn,
+                       const std::vector<PopulationEntry>& population,
+                       const std::vector<AuditItemRecord>& items) override;
+  Result<std::optional<AuditItemRecord>> LockAuditItem(std::int64_t id) override;
+  Status UpdateAuditItem(const AuditItemRecord& item, const std::string& expected_status) override;
+  Status InsertCreditRecord(const CreditRecord& record) override;
+  Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& id_hash) override;
+
   Status Savepoint() override;
   Status RollbackToSavepoint() override;
   Status ReleaseSavepoint() override;

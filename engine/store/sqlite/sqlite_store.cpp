@@ -508,6 +508,159 @@ BoardCount ReadBoardCount(const Stmt& st) {
   return b;
 }
 
+// --- post-audit (issue 6) ---
+
+constexpr const char* kFastTrackApprovalSql =
+    "SELECT c.id, c.programme, c.village_id, c.org_path, c.decided_at, "
+    "COALESCE((SELECT e.actor FROM audit_events e WHERE e.case_id = c.id AND e.action = 'approve' "
+    "ORDER BY e.seq DESC LIMIT 1), '') "
+    "FROM cases c WHERE c.decided_at >= ? AND c.decided_at < ? AND c.route = 'fast_track' "
+    "AND c.state IN ('refer', 'feedback', 'monitor', 'closed') AND substr(c.org_path, 1, ?) = ? "
+    "AND NOT EXISTS (SELECT 1 FROM audit_items i WHERE i.case_id = c.id AND i.approved_at = c.decided_at) "
+    "ORDER BY c.id";
+
+Result<std::vector<FastTrackApproval>> SelectFastTrackApprovals(Conn& c, const std::string& org_path,
+                                                                Micros from, Micros to) {
+  Stmt st(c, kFastTrackApprovalSql);
+  st.Bind(1, from).Bind(2, to).Bind(3, static_cast<std::int64_t>(org_path.size())).Bind(4, org_path);
+  return Collect<FastTrackApproval>(st, "list fast-track approvals", [](const Stmt& s) {
+    FastTrackApproval a;
+    a.case_id = s.Int(0);
+    a.programme = s.Text(1);
+    a.village_id = s.Text(2);
+    a.org_path = s.Text(3);
+    a.approved_at = s.Int(4);
+    a.approver = s.Text(5);
+    return a;
+  });
+}
+
+constexpr const char* kSampleColumns =
+    "id, status, org_unit_id, created_by, created_at, seed, parameters_json, parameters_hash, "
+    "drawn_by, drawn_at, population_hash, population_size, sample_hash, strata_json";
+
+AuditSampleRecord ReadSample(const Stmt& s) {
+  AuditSampleRecord r;
+  r.id = s.Int(0);
+  r.status = s.Text(1);
+  r.org_unit_id = s.Text(2);
+  r.created_by = s.Text(3);
+  r.created_at = s.Int(4);
+  r.seed = s.Text(5);
+  r.parameters_json = s.Text(6);
+  r.parameters_hash = s.Text(7);
+  r.drawn_by = s.Text(8);
+  r.drawn_at = s.Int(9);
+  r.population_hash = s.Text(10);
+  r.population_size = s.Int(11);
+  r.sample_hash = s.Text(12);
+  r.strata_json = s.Text(13);
+  return r;
+}
+
+Result<std::optional<AuditSampleRecord>> SelectSample(Conn& c, std::int64_t id) {
+  Stmt st(c, std::string("SELECT ") + kSampleColumns + " FROM audit_samples WHERE id = ?");
+  st.Bind(1, id);
+  JZ_ASSIGN_OR_RETURN(auto rows, Collect<AuditSampleRecord>(st, "read sample", ReadSample));
+  if (rows.empty()) return std::optional<AuditSampleRecord>();
+  return std::optional<AuditSampleRecord>(std::move(rows[0]));
+}
+
+constexpr const char* kItemColumns =
+    "id, sample_id, case_id, programme, district_id, street_id, org_path, approver, approved_at, "
+    "status, task_id, created_at, category, evidence, found_by, found_at, reverification, "
+    "reverified_by, reverified_at, decision_reason, decided_by, decided_at, amount_to_recover_fen";
+
+AuditItemRecord ReadItem(const Stmt& s) {
+  AuditItemRecord r;
+  r.id = s.Int(0);
+  r.sample_id = s.Int(1);
+  r.case_id = s.Int(2);
+  r.programme = s.Text(3);
+  r.district_id = s.Text(4);
+  r.street_id = s.Text(5);
+  r.org_path = s.Text(6);
+  r.approver = s.Text(7);
+  r.approved_at = s.Int(8);
+  r.status = s.Text(9);
+  r.task_id = s.Int(10);
+  r.created_at = s.Int(11);
+  r.category = s.Text(12);
+  r.evidence = s.Text(13);
+  r.found_by = s.Text(14);
+  r.found_at = s.Int(15);
+  r.reverification = s.Text(16);
+  r.reverified_by = s.Text(17);
+  r.reverified_at = s.Int(18);
+  r.decision_reason = s.Text(19);
+  r.decided_by = s.Text(20);
+  r.decided_at = s.Int(21);
+  r.amount_to_recover_fen = s.Int(22);
+  return r;
+}
+
+// Binds the item's columns in kItemColumns order from parameter `first`.
+void BindItem(Stmt& st, int first, const AuditItemRecord& r) {
+  int i = first;
+  st.Bind(i++, r.id).Bind(i++, r.sample_id).Bind(i++, r.case_id).Bind(i++, r.programme);
+  st.Bind(i++, r.district_id).Bind(i++, r.street_id).Bind(i++, r.org_path).Bind(i++, r.approver);
+  st.Bind(i++, r.approved_at).Bind(i++, r.status).Bind(i++, r.task_id).Bind(i++, r.created_at);
+  st.Bind(i++, r.category).Bind(i++, r.evidence).Bind(i++, r.found_by).Bind(i++, r.found_at);
+  st.Bind(i++, r.reverification).Bind(i++, r.reverified_by).Bind(i++, r.reverified_at);
+  st.Bind(i++, r.decision_reason).Bind(i++, r.decided_by).Bind(i++, r.decided_at);
+  st.Bind(i++, r.amount_to_recover_fen);
+}
+
+constexpr const char* kCreditColumns =
+    "id, id_hash, id_masked, applicant_name, case_id, item_id, programme, org_path, reason, "
+    "category, amount_to_recover_fen, recorded_by, recorded_at, ban_until";
+
+CreditRecord ReadCredit(const Stmt& s) {
+  CreditRecord r;
+  r.id = s.Int(0);
+  r.id_hash = s.Text(1);
+  r.id_masked = s.Text(2);
+  r.applicant_name = s.Text(3);
+  r.case_id = s.Int(4);
+  r.item_id = s.Int(5);
+  r.programme = s.Text(6);
+  r.org_path = s.Text(7);
+  r.reason = s.Text(8);
+  r.category = s.Text(9);
+  r.amount_to_recover_fen = s.Int(10);
+  r.recorded_by = s.Text(11);
+  r.recorded_at = s.Int(12);
+  r.ban_until = s.Int(13);
+  return r;
+}
+
+Result<std::vector<CreditRecord>> SelectCredits(Conn& c, const CreditQuery& q) {
+  if (q.limit <= 0) return std::vector<CreditRecord>{};
+  std::string sql = std::string("SELECT ") + kCreditColumns +
+                    " FROM credit_records WHERE recorded_at >= ? AND substr(org_path, 1, ?) = ?";
+  if (!q.id_hash.empty()) sql += " AND id_hash = ?";
+  if (q.recorded_to > 0) sql += " AND recorded_at < ?";
+  sql += " ORDER BY recorded_at DESC, id DESC LIMIT ?";
+  Stmt st(c, sql);
+  int i = 1;
+  st.Bind(i++, q.recorded_from).Bind(i++, static_cast<std::int64_t>(q.org_path.size()));
+  st.Bind(i++, q.org_path);
+  if (!q.id_hash.empty()) st.Bind(i++, q.id_hash);
+  if (q.recorded_to > 0) st.Bind(i++, q.recorded_to);
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  return Collect<CreditRecord>(st, "list credit records", ReadCredit);
+}
+
+Status InsertOrConflict(Stmt& st, const char* what, const std::string& which) {
+  JZ_RETURN_IF_ERROR(st.prepared(what));
+  const int rc = st.Step();
+  if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT) {
+    return AlreadyExists(which + " already exists");
+  }
+  if (rc != SQLITE_DONE) return ErrorOf(st.db(), rc, what);
+  return Status::Ok();
+}
+
 }  // namespace
 
 // A pooled connection; returns itself to the pool when destroyed.
@@ -597,6 +750,97 @@ class SqliteTxn final : public StoreTxn {
                      "ORDER BY id LIMIT ?");
     st.Bind(1, after_id).Bind(2, after).Bind(3, static_cast<std::int64_t>(limit));
     return Collect<TaskRecord>(st, "list tasks due later", ReadTask);
+  }
+
+  // --- post-audit (issue 6) ---
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& org_path,
+                                                                Micros from, Micros to) override {
+    return SelectFastTrackApprovals(c(), org_path, from, to);
+  }
+
+  Status InsertAuditSample(const AuditSampleRecord& r) override {
+    Stmt st(c(), std::string("INSERT INTO audit_samples (") + kSampleColumns +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.Bind(1, r.id).Bind(2, r.status).Bind(3, r.org_unit_id).Bind(4, r.created_by);
+    st.Bind(5, r.created_at).Bind(6, r.seed).Bind(7, r.parameters_json).Bind(8, r.parameters_hash);
+    st.Bind(9, r.drawn_by).Bind(10, r.drawn_at).Bind(11, r.population_hash);
+    st.Bind(12, r.population_size).Bind(13, r.sample_hash).Bind(14, r.strata_json);
+    return InsertOrConflict(st, "insert sample", "sample " + std::to_string(r.id));
+  }
+
+  Result<std::optional<AuditSampleRecord>> LockAuditSample(std::int64_t id) override {
+    return SelectSample(c(), id);
+  }
+
+  Status SaveAuditDraw(const AuditSampleRecord& r, const std::vector<PopulationEntry>& population,
+                       const std::vector<AuditItemRecord>& items) override {
+    Stmt st(c(),
+            "UPDATE audit_samples SET status = ?, drawn_by = ?, drawn_at = ?, population_hash = ?, "
+            "population_size = ?, sample_hash = ?, strata_json = ? WHERE id = ? AND status = 'seeded'");
+    st.Bind(1, r.status).Bind(2, r.drawn_by).Bind(3, r.drawn_at).Bind(4, r.population_hash);
+    st.Bind(5, r.population_size).Bind(6, r.sample_hash).Bind(7, r.strata_json).Bind(8, r.id);
+    JZ_RETURN_IF_ERROR(st.Run("save draw"));
+    if (st.Changes() != 1) {
+      return Conflict("sample " + std::to_string(r.id) + " has already been drawn");
+    }
+    for (const auto& e : population) {
+      Stmt p(c(),
+             "INSERT INTO audit_population (sample_id, case_id, programme, district_id, street_id, "
+             "org_path, approver, approved_at, flagged) VALUES (?,?,?,?,?,?,?,?,?)");
+      p.Bind(1, r.id).Bind(2, e.case_id).Bind(3, e.programme).Bind(4, e.district_id);
+      p.Bind(5, e.street_id).Bind(6, e.org_path).Bind(7, e.approver).Bind(8, e.approved_at);
+      p.Bind(9, std::int64_t{e.flagged ? 1 : 0});
+      JZ_RETURN_IF_ERROR(p.Run("save population"));
+    }
+    for (const auto& item : items) {
+      Stmt i(c(), std::string("INSERT INTO audit_items (") + kItemColumns +
+                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      BindItem(i, 1, item);
+      JZ_RETURN_IF_ERROR(InsertOrConflict(i, "insert audit item", "audit item " + std::to_string(item.id)));
+    }
+    return Status::Ok();
+  }
+
+  Result<std::optional<AuditItemRecord>> LockAuditItem(std::int64_t id) override {
+    Stmt st(c(), std::string("SELECT ") + kItemColumns + " FROM audit_items WHERE id = ?");
+    st.Bind(1, id);
+    JZ_ASSIGN_OR_RETURN(auto rows, Collect<AuditItemRecord>(st, "read audit item", ReadItem));
+    if (rows.empty()) return std::optional<AuditItemRecord>();
+    return std::optional<AuditItemRecord>(std::move(rows[0]));
+  }
+
+  Status UpdateAuditItem(const AuditItemRecord& r, const std::string& expected_status) override {
+    Stmt st(c(),
+            "UPDATE audit_items SET status = ?, task_id = ?, category = ?, evidence = ?, "
+            "found_by = ?, found_at = ?, reverification = ?, reverified_by = ?, reverified_at = ?, "
+            "decision_reason = ?, decided_by = ?, decided_at = ?, amount_to_recover_fen = ? "
+            "WHERE id = ? AND status = ?");
+    st.Bind(1, r.status).Bind(2, r.task_id).Bind(3, r.category).Bind(4, r.evidence);
+    st.Bind(5, r.found_by).Bind(6, r.found_at).Bind(7, r.reverification).Bind(8, r.reverified_by);
+    st.Bind(9, r.reverified_at).Bind(10, r.decision_reason).Bind(11, r.decided_by);
+    st.Bind(12, r.decided_at).Bind(13, r.amount_to_recover_fen).Bind(14, r.id);
+    st.Bind(15, expected_status);
+    JZ_RETURN_IF_ERROR(st.Run("update audit item"));
+    if (st.Changes() != 1) {
+      return Conflict("audit item " + std::to_string(r.id) + " is no longer " + expected_status);
+    }
+    return Status::Ok();
+  }
+
+  Status InsertCreditRecord(const CreditRecord& r) override {
+    Stmt st(c(), std::string("INSERT INTO credit_records (") + kCreditColumns +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.Bind(1, r.id).Bind(2, r.id_hash).Bind(3, r.id_masked).Bind(4, r.applicant_name);
+    st.Bind(5, r.case_id).Bind(6, r.item_id).Bind(7, r.programme).Bind(8, r.org_path);
+    st.Bind(9, r.reason).Bind(10, r.category).Bind(11, r.amount_to_recover_fen);
+    st.Bind(12, r.recorded_by).Bind(13, r.recorded_at).Bind(14, r.ban_until);
+    return InsertOrConflict(st, "insert credit record", "credit record " + std::to_string(r.id));
+  }
+
+  Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& id_hash) override {
+    CreditQuery q;
+    q.id_hash = id_hash;
+    return SelectCredits(c(), q);
   }
 
   Status Savepoint() override {
@@ -1409,6 +1653,74 @@ Status SqliteStore::PutSetting(const std::string& name, const std::string& value
           "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
   st.Bind(1, name).Bind(2, value);
   return st.Run("save setting");
+}
+
+// --- post-audit (issue 6) ---
+
+Result<std::vector<FastTrackApproval>> SqliteStore::ListFastTrackApprovals(
+    const std::string& org_path, Micros from, Micros to) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  return SelectFastTrackApprovals(lease.conn(), org_path, from, to);
+}
+
+Result<std::optional<AuditSampleRecord>> SqliteStore::GetAuditSample(std::int64_t id) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  return SelectSample(lease.conn(), id);
+}
+
+Result<std::vector<AuditSampleRecord>> SqliteStore::ListAuditSamples(std::int64_t before_id,
+                                                                     int limit) {
+  if (limit <= 0) return std::vector<AuditSampleRecord>{};
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), std::string("SELECT ") + kSampleColumns +
+                            " FROM audit_samples WHERE id < ? ORDER BY id DESC LIMIT ?");
+  st.Bind(1, before_id > 0 ? before_id : INT64_MAX).Bind(2, static_cast<std::int64_t>(limit));
+  return Collect<AuditSampleRecord>(st, "list samples", ReadSample);
+}
+
+Result<std::vector<PopulationEntry>> SqliteStore::ListAuditPopulation(std::int64_t sample_id) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "SELECT case_id, programme, district_id, street_id, org_path, approver, approved_at, "
+          "flagged FROM audit_population WHERE sample_id = ? ORDER BY case_id");
+  st.Bind(1, sample_id);
+  return Collect<PopulationEntry>(st, "list population", [](const Stmt& s) {
+    PopulationEntry e;
+    e.case_id = s.Int(0);
+    e.programme = s.Text(1);
+    e.district_id = s.Text(2);
+    e.street_id = s.Text(3);
+    e.org_path = s.Text(4);
+    e.approver = s.Text(5);
+    e.approved_at = s.Int(6);
+    e.flagged = s.Int(7) != 0;
+    return e;
+  });
+}
+
+Result<std::vector<AuditItemRecord>> SqliteStore::ListAuditItems(const AuditItemQuery& q) {
+  if (q.limit <= 0) return std::vector<AuditItemRecord>{};
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  std::string sql = std::string("SELECT ") + kItemColumns +
+                    " FROM audit_items WHERE id > ? AND substr(org_path, 1, ?) = ?";
+  if (q.sample_id != 0) sql += " AND sample_id = ?";
+  if (q.case_id != 0) sql += " AND case_id = ?";
+  if (q.approved_to > 0) sql += " AND approved_at >= ? AND approved_at < ?";
+  sql += " ORDER BY id LIMIT ?";
+  Stmt st(lease.conn(), sql);
+  int i = 1;
+  st.Bind(i++, q.after_id).Bind(i++, static_cast<std::int64_t>(q.org_path.size()));
+  st.Bind(i++, q.org_path);
+  if (q.sample_id != 0) st.Bind(i++, q.sample_id);
+  if (q.case_id != 0) st.Bind(i++, q.case_id);
+  if (q.approved_to > 0) st.Bind(i++, q.approved_from).Bind(i++, q.approved_to);
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  return Collect<AuditItemRecord>(st, "list audit items", ReadItem);
+}
+
+Result<std::vector<CreditRecord>> SqliteStore::ListCreditRecords(const CreditQuery& q) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  return SelectCredits(lease.conn(), q);
 }
 
 }  // namespace jiuzhu

@@ -88,6 +88,15 @@ class SqliteStore final : public CaseStore {
                                              Micros at) override;
   Result<std::optional<std::string>> GetSetting(const std::string& name) override;
   Status PutSetting(const std::string& name, const std::string& value) override;
+  // --- post-audit (issue 6) ---
+  Result<std::vector<FastTrackApproval>> ListFastTrackApprovals(const std::string& org_path,
+                                                                Micros from, Micros to) override;
+  Result<std::optional<AuditSampleRecord>> GetAuditSample(std::int64_t id) override;
+  Result<std::vector<AuditSampleRecord>> ListAuditSamples(std::int64_t before_id,
+                                                          int limit) override;
+  Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t sample_id) override;
+  Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) override;
+  Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) override;
   // Deletes in batches of 1,000 rows, each committed on its own: on an error
   // the batches before it stay deleted.
   Result<std::int64_t> PurgeIdempotency(Micros before) override;
