@@ -615,6 +615,88 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
       << metrics.body;
 }
 
+// Post-audit over HTTP: only auditors fix and draw samples, others' samples stay invisible, bad
+// parameters are named, a retried draw replays its answer, and the approver of a case can
+// neither audit it nor decide on it.
+TEST_P(ApiTest, PostAuditRoutesRefuseTheWrongPeopleAndBadInput) {
+  const std::string f = WalkTo("monitor", 8, "陈静怡");
+  ASSERT_FALSE(f.empty());
+  const Json params = {{"period_from", "2026-02-01"}, {"period_to", "2026-03-01"}, {"rate", "100%"}};
+  EXPECT_TRUE(IsProblem(api_.Post("/api/v1/post-audit/samples", params, "chen.jing"), 403, "forbidden"));
+  EXPECT_EQ(api_.Get("/api/v1/post-audit/population?from=2026-02-01&to=2026-03-01", "chen.jing").status, 403);
+  HttpResult bad = api_.Post("/api/v1/post-audit/samples",
+                             {{"period_from", "2026-02-01"}, {"period_to", "2026-03-01"}, {"rate", "150%"}},
+                             "zhou.min");
+  EXPECT_EQ(bad.status, 422) << bad.Describe();
+  EXPECT_TRUE(Contains(bad.body, "\"rate\"")) << bad.body;
+  bad = api_.Post("/api/v1/post-audit/samples", {{"period_from", "2026-03-01"}, {"period_to", "2026-02-01"}, {"rate", 0.1}},
+                  "zhou.min");
+  EXPECT_EQ(bad.status, 422) << bad.Describe();
+  EXPECT_EQ(api_.PostText("/api/v1/post-audit/samples", "[1,", "zhou.min").status, 400);
+  EXPECT_EQ(api_.Get("/api/v1/post-audit/stats?from=2026-02-01", "zhou.min").status, 422);
+  EXPECT_EQ(api_.Get("/api/v1/credit-records?id_number=123", "chen.jing").status, 422);
+  EXPECT_EQ(api_.Get("/api/v1/post-audit/samples", "").status, 401);
+
+  const HttpResult created = api_.Post("/api/v1/post-audit/samples", params, "zhou.min");
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  EXPECT_EQ(created.Json()["status"], "seeded");
+  EXPECT_EQ(created.Json()["seed"].get<std::string>().size(), 64u);
+  const std::string path = "/api/v1/post-audit/samples/" + created.Json()["id"].get<std::string>();
+  EXPECT_EQ(api_.Get(path, "tan.hui").status, 404) << "黄石's auditor does not see 大武口's sample";
+  EXPECT_EQ(api_.Post(path + "/draw", Json::object(), "tan.hui").status, 404);
+  EXPECT_EQ(api_.Get(path + "/verify", "zhou.min").Json()["match"], false) << "not drawn yet";
+
+  const HeaderList key = {{"Idempotency-Key", "draw-once-1"}};
+  const HttpResult drawn = api_.Post(path + "/draw", Json::object(), "zhou.min", key);
+  ASSERT_EQ(drawn.status, 200) << drawn.Describe();
+  const HttpResult replay = api_.Post(path + "/draw", Json::object(), "zhou.min", key);
+  EXPECT_EQ(replay.status, 200);
+  EXPECT_EQ(replay.body, drawn.body);
+  EXPECT_TRUE(Contains(replay.Header("idempotent-replayed"), "true"));
+  EXPECT_TRUE(IsProblem(api_.Post(path + "/draw", Json::object(), "zhou.min"), 409, "illegal-transition"));
+
+  Json item;
+  const Json drawn_json = drawn.Json();
+  for (const auto& i : drawn_json["items"]) {
+    if (i["case_id"] == f) item = i;
+  }
+  ASSERT_TRUE(item.is_object()) << drawn.body;
+  const std::string item_path = "/api/v1/post-audit/items/" + item["id"].get<std::string>();
+  EXPECT_EQ(api_.Post(item_path + "/finding", {{"result", "confirmed"}}, "li.na").status, 404);
+  EXPECT_EQ(api_.Post("/api/v1/post-audit/items/1/finding", {{"result", "confirmed"}}, "zhou.min").status, 404);
+  bad = api_.Post(item_path + "/finding", {{"result", "maybe"}}, "zhou.min");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(Contains(bad.body, "\"result\"")) << bad.body;
+  // The case page lists the item; the case itself is untouched by refusals.
+  const Json before = GetCase(f, "chen.jing");
+  ASSERT_EQ(before["post_audit"].size(), 1u) << before.dump();
+  EXPECT_EQ(before["post_audit"][0]["status"], "pending");
+  ASSERT_EQ(api_.Post(item_path + "/finding",
+                      {{"result", "discrepancy"}, {"category", "undeclared_income"}, {"evidence", "工资流水"}},
+                      "zhou.min").status, 200);
+  ASSERT_EQ(api_.Post(item_path + "/reverification", {{"notes", "属实"}}, "li.na").status, 200);
+  EXPECT_TRUE(IsProblem(api_.Post(item_path + "/decision", {{"decision", "uphold"}, {"reason", "维持"}}, "chen.jing"),
+                        403, "forbidden"));
+  bad = api_.Post(item_path + "/decision",
+                  {{"decision", "revoke"}, {"reason", "隐瞒收入"}, {"amount_to_recover_yuan", 1.234}}, "wei.dong");
+  EXPECT_EQ(bad.status, 422) << bad.Describe();
+  const HttpResult revoked = api_.Post(
+      item_path + "/decision", {{"decision", "revoke"}, {"reason", "隐瞒收入"}, {"amount_to_recover_yuan", 1580.5}},
+      "wei.dong");
+  ASSERT_EQ(revoked.status, 200) << revoked.Describe();
+  EXPECT_EQ(revoked.Json()["credit_record"]["amount_to_recover_fen"], 158050);
+  const Json after = GetCase(f, "li.na");
+  EXPECT_EQ(after["state"], "revoked");
+  ASSERT_EQ(after["credit_records"].size(), 1u);
+  EXPECT_EQ(after["credit_records"][0]["active"], true);
+  // The revoke event carries the facts the original approval was judged on.
+  bool revoke_with_facts = false;
+  for (const auto& e : after["timeline"]) {
+    if (e["action"] == "revoke" && e["payload"].contains("facts")) revoke_with_facts = true;
+  }
+  EXPECT_TRUE(revoke_with_facts) << after["timeline"].dump();
+}
+
 // Staff look up other departments' policies in Chinese; each comes with the department unit
 // near them that would handle a referral.
 TEST_P(ApiTest, PolicySearchFindsPoliciesInChineseWithTheLocalDepartment) {

@@ -2575,5 +2575,295 @@ TEST(MysqlStoreConnectionTest, ConcurrentClaimDueTasksGetDisjointSetsWithoutWait
   ASSERT_OK((*second)->Commit());
   ASSERT_OK((*third)->Commit());
 }
+
+// --- post-audit (issue 6) ---------------------------------------------------------------
+
+// The value of `r`, or a default value and a test failure.
+template <typename T>
+T Must(Result<T> r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? std::move(r).value() : T{};
+}
+
+AuditSampleRecord MakeSample(std::int64_t id) {
+  AuditSampleRecord s;
+  s.id = id;
+  s.status = "seeded";
+  s.org_unit_id = "640202";
+  s.created_by = "zhou.min";
+  s.created_at = kT0;
+  s.seed = Hash('5');
+  s.parameters_json = R"({"rate_basis_points":1000,"note":"抽查 𠀀"})";
+  s.parameters_hash = Hash('6');
+  return s;
+}
+
+AuditItemRecord MakeItem(std::int64_t id, std::int64_t sample_id, CaseId case_id, Micros approved_at) {
+  AuditItemRecord i;
+  i.id = id;
+  i.sample_id = sample_id;
+  i.case_id = case_id;
+  i.programme = "dibao";
+  i.district_id = "640202";
+  i.street_id = "640202001";
+  i.org_path = kVillagePath;
+  i.approver = "chen.jing";
+  i.approved_at = approved_at;
+  i.status = "pending";
+  i.task_id = 9000 + id;
+  i.created_at = kT0 + 5;
+  return i;
+}
+
+void ExpectSameItem(const AuditItemRecord& a, const AuditItemRecord& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.sample_id, b.sample_id);
+  EXPECT_EQ(a.case_id, b.case_id);
+  EXPECT_EQ(a.programme, b.programme);
+  EXPECT_EQ(a.district_id, b.district_id);
+  EXPECT_EQ(a.street_id, b.street_id);
+  EXPECT_EQ(a.org_path, b.org_path);
+  EXPECT_EQ(a.approver, b.approver);
+  EXPECT_EQ(a.approved_at, b.approved_at);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.task_id, b.task_id);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.category, b.category);
+  EXPECT_EQ(a.evidence, b.evidence);
+  EXPECT_EQ(a.found_by, b.found_by);
+  EXPECT_EQ(a.found_at, b.found_at);
+  EXPECT_EQ(a.reverification, b.reverification);
+  EXPECT_EQ(a.reverified_by, b.reverified_by);
+  EXPECT_EQ(a.reverified_at, b.reverified_at);
+  EXPECT_EQ(a.decision_reason, b.decision_reason);
+  EXPECT_EQ(a.decided_by, b.decided_by);
+  EXPECT_EQ(a.decided_at, b.decided_at);
+  EXPECT_EQ(a.amount_to_recover_fen, b.amount_to_recover_fen);
+}
+
+TEST_P(StoreContractTest, AuditSampleDrawItemsAndCreditRecordsRoundTrip) {
+  // A sample is written seeded, read back, then drawn once: the second draw conflicts.
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->InsertAuditSample(MakeSample(501)));
+    EXPECT_CODE((*txn)->InsertAuditSample(MakeSample(501)), ErrorCode::kAlreadyExists);
+  }  // dropped: nothing kept
+  auto none = Must(store_->GetAuditSample(501));
+  EXPECT_FALSE(none.has_value());
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    ASSERT_OK((*txn)->InsertAuditSample(MakeSample(501)));
+    ASSERT_OK((*txn)->Commit());
+  }
+  auto seeded = Must(store_->GetAuditSample(501));
+  ASSERT_TRUE(seeded.has_value());
+  EXPECT_EQ(seeded->status, "seeded");
+  EXPECT_EQ(seeded->seed, Hash('5'));
+  EXPECT_EQ(seeded->parameters_json, R"({"rate_basis_points":1000,"note":"抽查 𠀀"})");
+  EXPECT_EQ(seeded->strata_json, "[]");
+
+  PopulationEntry e1{7001, "dibao", "640202", "640202001", kVillagePath, "chen.jing", kT0 + 1, true};
+  PopulationEntry e2{7002, "tekun", "640202", "640202001", kVillagePath, "wei.dong", kT0 + 2, false};
+  AuditSampleRecord drawn = *seeded;
+  drawn.status = "drawn";
+  drawn.drawn_by = "zhou.min";
+  drawn.drawn_at = kT0 + 9;
+  drawn.population_hash = Hash('7');
+  drawn.population_size = 2;
+  drawn.sample_hash = Hash('8');
+  drawn.strata_json = R"([{"label":"all","population":2,"sample":1}])";
+  const AuditItemRecord item = MakeItem(601, 501, 7001, kT0 + 1);
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto locked = Must((*txn)->LockAuditSample(501));
+    ASSERT_TRUE(locked.has_value());
+    ASSERT_OK((*txn)->SaveAuditDraw(drawn, {e2, e1}, {item}));
+    ASSERT_OK((*txn)->Commit());
+  }
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    EXPECT_CODE((*txn)->SaveAuditDraw(drawn, {}, {}), ErrorCode::kConflict);
+  }
+  auto got = Must(store_->GetAuditSample(501));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->status, "drawn");
+  EXPECT_EQ(got->drawn_by, "zhou.min");
+  EXPECT_EQ(got->drawn_at, kT0 + 9);
+  EXPECT_EQ(got->population_hash, Hash('7'));
+  EXPECT_EQ(got->population_size, 2);
+  EXPECT_EQ(got->sample_hash, Hash('8'));
+  EXPECT_EQ(got->strata_json, drawn.strata_json);
+  auto population = Must(store_->ListAuditPopulation(501));
+  ASSERT_EQ(population.size(), 2u);
+  EXPECT_TRUE(population[0] == e1) << "in case id order, every field kept";
+  EXPECT_TRUE(population[1] == e2);
+  auto samples = Must(store_->ListAuditSamples(0, 10));
+  ASSERT_EQ(samples.size(), 1u);
+  auto older = Must(store_->ListAuditSamples(501, 10));
+  EXPECT_TRUE(older.empty());
+
+  // The item changes only from the status it was read in.
+  AuditItemRecord found = item;
+  found.status = "reverifying";
+  found.category = "assets";
+  found.evidence = "名下车辆一辆 𠀀";
+  found.found_by = "zhou.min";
+  found.found_at = kT0 + 20;
+  found.task_id = 9999;
+  found.reverification = R"({"notes":"属实"})";
+  found.reverified_by = "li.na";
+  found.reverified_at = kT0 + 30;
+  found.decision_reason = "撤销";
+  found.decided_by = "wei.dong";
+  found.decided_at = kT0 + 40;
+  found.amount_to_recover_fen = 158000;
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto locked = Must((*txn)->LockAuditItem(601));
+    ASSERT_TRUE(locked.has_value());
+    ExpectSameItem(item, *locked);
+    ASSERT_OK((*txn)->UpdateAuditItem(found, "pending"));
+    ASSERT_OK((*txn)->Commit());
+  }
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    EXPECT_CODE((*txn)->UpdateAuditItem(found, "pending"), ErrorCode::kConflict);
+    auto missing = Must((*txn)->LockAuditItem(999));
+    EXPECT_FALSE(missing.has_value());
+  }
+  AuditItemQuery q;
+  q.sample_id = 501;
+  auto items = Must(store_->ListAuditItems(q));
+  ASSERT_EQ(items.size(), 1u);
+  ExpectSameItem(found, items[0]);
+  q = AuditItemQuery{};
+  q.org_path = "/6402/640205/";
+  items = Must(store_->ListAuditItems(q));
+  EXPECT_TRUE(items.empty()) << "another district";
+  q = AuditItemQuery{};
+  q.case_id = 7001;
+  q.approved_from = kT0 + 2;
+  q.approved_to = kT0 + 100;
+  items = Must(store_->ListAuditItems(q));
+  EXPECT_TRUE(items.empty()) << "approved before the period";
+  q.approved_from = kT0 + 1;
+  items = Must(store_->ListAuditItems(q));
+  EXPECT_EQ(items.size(), 1u);
+
+  // Credit records by person (newest first) and by subtree and period.
+  CreditRecord cr;
+  cr.id = 801;
+  cr.id_hash = Hash('c');
+  cr.id_masked = "640202********1234";
+  cr.applicant_name = "张三";
+  cr.case_id = 7001;
+  cr.item_id = 601;
+  cr.programme = "dibao";
+  cr.org_path = kVillagePath;
+  cr.reason = "隐瞒车辆 𠀀";
+  cr.category = "assets";
+  cr.amount_to_recover_fen = 158000;
+  cr.recorded_by = "wei.dong";
+  cr.recorded_at = kT0 + 40;
+  cr.ban_until = kT0 + 1000;
+  CreditRecord later = cr;
+  later.id = 802;
+  later.recorded_at = kT0 + 50;
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    ASSERT_OK((*txn)->InsertCreditRecord(cr));
+    ASSERT_OK((*txn)->InsertCreditRecord(later));
+    EXPECT_CODE((*txn)->InsertCreditRecord(cr), ErrorCode::kAlreadyExists);
+    ASSERT_OK((*txn)->Commit());
+  }
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto mine = Must((*txn)->ListCreditRecords(Hash('c')));
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[0].id, 802);
+    auto nobody = Must((*txn)->ListCreditRecords(Hash('d')));
+    EXPECT_TRUE(nobody.empty());
+  }
+  CreditQuery cq;
+  cq.id_hash = Hash('c');
+  auto credits = Must(store_->ListCreditRecords(cq));
+  ASSERT_EQ(credits.size(), 2u);
+  const CreditRecord& r = credits[1];
+  EXPECT_EQ(r.id, 801);
+  EXPECT_EQ(r.id_hash, cr.id_hash);
+  EXPECT_EQ(r.id_masked, cr.id_masked);
+  EXPECT_EQ(r.applicant_name, cr.applicant_name);
+  EXPECT_EQ(r.case_id, cr.case_id);
+  EXPECT_EQ(r.item_id, cr.item_id);
+  EXPECT_EQ(r.programme, cr.programme);
+  EXPECT_EQ(r.org_path, cr.org_path);
+  EXPECT_EQ(r.reason, cr.reason);
+  EXPECT_EQ(r.category, cr.category);
+  EXPECT_EQ(r.amount_to_recover_fen, cr.amount_to_recover_fen);
+  EXPECT_EQ(r.recorded_by, cr.recorded_by);
+  EXPECT_EQ(r.recorded_at, cr.recorded_at);
+  EXPECT_EQ(r.ban_until, cr.ban_until);
+  cq = CreditQuery{};
+  cq.org_path = "/6402/640202/";
+  cq.recorded_from = kT0 + 45;
+  cq.recorded_to = kT0 + 60;
+  credits = Must(store_->ListCreditRecords(cq));
+  ASSERT_EQ(credits.size(), 1u);
+  EXPECT_EQ(credits[0].id, 802);
+  cq.org_path = "/6402/640205/";
+  credits = Must(store_->ListCreditRecords(cq));
+  EXPECT_TRUE(credits.empty());
+}
+
+TEST_P(StoreContractTest, FastTrackApprovalsAreApprovedFastTrackCasesNotYetSampled) {
+  // 3001: fast track, approved at kT0+100 by chen.jing, monitored → in.
+  // 3002: ordinary route → out.  3003: fast track but rejected → out.
+  // 3004: fast track approved outside the period → out.  3005: another district → out.
+  auto make = [&](CaseId id, Route route, CaseState state, Micros decided, const std::string& path) {
+    CaseRecord c = MakeCase(id, Hash(static_cast<char>('a' + (id % 20))), CaseState::kApprove, path);
+    ASSERT_OK(ApplyAndCommit(Discover(c)));
+    CommandEffects fx = NextCommand(c, "approve");
+    fx.audit.actor = "chen.jing";
+    fx.update_case->route = route;
+    fx.update_case->state = state;
+    fx.update_case->decided_at = decided;
+    ASSERT_OK(ApplyAndCommit(fx));
+  };
+  make(3001, Route::kFastTrack, CaseState::kMonitor, kT0 + 100, kVillagePath);
+  make(3002, Route::kOrdinary, CaseState::kMonitor, kT0 + 100, kVillagePath);
+  make(3003, Route::kFastTrack, CaseState::kRejected, kT0 + 100, kVillagePath);
+  make(3004, Route::kFastTrack, CaseState::kRefer, kT0 + 5000, kVillagePath);
+  make(3005, Route::kFastTrack, CaseState::kFeedback, kT0 + 100, "/6402/640205/640205001/640205001001/");
+  auto found = Must(store_->ListFastTrackApprovals("/6402/640202/", kT0, kT0 + 1000));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].case_id, 3001);
+  EXPECT_EQ(found[0].approver, "chen.jing");
+  EXPECT_EQ(found[0].approved_at, kT0 + 100);
+  EXPECT_EQ(found[0].programme, "dibao");
+  EXPECT_EQ(found[0].village_id, "640202001001");
+  EXPECT_EQ(found[0].org_path, kVillagePath);
+  // Once an item samples this approval, the case leaves the population (read in a transaction too).
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto in_txn = Must((*txn)->ListFastTrackApprovals("/6402/", kT0, kT0 + 1000));
+    EXPECT_EQ(in_txn.size(), 2u) << "the whole city: 3001 and 3005";
+    ASSERT_OK((*txn)->InsertAuditSample(MakeSample(502)));
+    AuditSampleRecord drawn = MakeSample(502);
+    drawn.status = "drawn";
+    ASSERT_OK((*txn)->SaveAuditDraw(drawn, {}, {MakeItem(602, 502, 3001, kT0 + 100)}));
+    ASSERT_OK((*txn)->Commit());
+  }
+  found = Must(store_->ListFastTrackApprovals("/6402/640202/", kT0, kT0 + 1000));
+  EXPECT_TRUE(found.empty());
+}
 }  // namespace
 }  // namespace jiuzhu
