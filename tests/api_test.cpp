@@ -654,6 +654,14 @@ TEST_P(ApiTest, PostAuditRoutesRefuseTheWrongPeopleAndBadInput) {
   EXPECT_EQ(replay.body, drawn.body);
   EXPECT_TRUE(Contains(replay.Header("idempotent-replayed"), "true"));
   EXPECT_TRUE(IsProblem(api_.Post(path + "/draw", Json::object(), "zhou.min"), 409, "illegal-transition"));
+  // The auditor's inbox holds the audit task, named as such.
+  const HttpResult inbox = api_.Get("/api/v1/inbox", "zhou.min");
+  ASSERT_EQ(inbox.status, 200) << inbox.Describe();
+  const Json inbox_json = inbox.Json();
+  ASSERT_EQ(inbox_json["items"].size(), 1u) << inbox.body;
+  EXPECT_EQ(inbox_json["items"][0]["kind"], "post_audit");
+  EXPECT_EQ(inbox_json["items"][0]["kind_label"], "事后抽查核查");
+  EXPECT_EQ(inbox_json["items"][0]["role"], "auditor");
 
   Json item;
   const Json drawn_json = drawn.Json();

@@ -180,6 +180,13 @@ bool IsPostAuditTask(const TaskRecord& t) {
   return t.kind == kTaskPostAudit || t.kind == kTaskReverify || t.kind == kTaskDecision;
 }
 
+const char* PostAuditTaskLabelZh(const std::string& kind) {
+  if (kind == kTaskPostAudit) return "事后抽查核查";
+  if (kind == kTaskReverify) return "抽查问题复核";
+  if (kind == kTaskDecision) return "抽查处理决定";
+  return nullptr;
+}
+
 const std::vector<std::string>& DiscrepancyCategories() {
   static const std::vector<std::string> kCategories = {"undeclared_income", "assets",
                                                         "household_members", "other"};

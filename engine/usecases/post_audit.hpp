@@ -60,6 +60,8 @@ inline constexpr const char kTaskPostAudit[] = "post_audit";
 inline constexpr const char kTaskReverify[] = "post_audit_reverify";
 inline constexpr const char kTaskDecision[] = "post_audit_decision";
 bool IsPostAuditTask(const TaskRecord& t);
+// Chinese name of a post-audit task kind for task lists; nullptr for other kinds.
+const char* PostAuditTaskLabelZh(const std::string& kind);
 // Discrepancy categories: undeclared_income, assets, household_members, other.
 const std::vector<std::string>& DiscrepancyCategories();
 
