@@ -1496,27 +1496,31 @@ TEST_P(StoreContractTest, CountActiveTasksCountsOpenAndClaimedAndOverdueBeforeNo
   using Counts = std::pair<std::int64_t, std::int64_t>;
   EXPECT_EQ(counts(kT0), (Counts{0, 0}));
 
+  // Deadlines are ends of local days (Asia/Shanghai), as the working calendar sets them.
+  const Micros today_end =
+      StartOfLocalDay(CivilFromDays(DaysFromCivil(LocalDate(kT0, ShanghaiZone())) + 1), ShanghaiZone()) - 1;
   const std::string street = "640202001";
-  TaskRecord open_overdue = MakeTask(1701, 1701, street, "street_reviewer", kT0 - 1);
-  TaskRecord open_due_now = MakeTask(1702, 1701, street, "street_reviewer", kT0);
+  TaskRecord open_overdue = MakeTask(1701, 1701, street, "street_reviewer", today_end - kMicrosPerDay);
+  TaskRecord open_due_today = MakeTask(1702, 1701, street, "street_reviewer", today_end);
   TaskRecord claimed_overdue =
-      MakeTask(1703, 1701, street, "street_reviewer", kT0 - kHour, TaskState::kClaimed);
+      MakeTask(1703, 1701, street, "street_reviewer", today_end - 2 * kMicrosPerDay, TaskState::kClaimed);
   claimed_overdue.claimed_by = "zhang.san";
   TaskRecord claimed_later =
-      MakeTask(1704, 1702, "640202", "approver", kT0 + kHour, TaskState::kClaimed);
+      MakeTask(1704, 1702, "640202", "approver", today_end + kMicrosPerDay, TaskState::kClaimed);
   claimed_later.claimed_by = "li.si";
-  TaskRecord done = MakeTask(1705, 1702, street, "street_reviewer", kT0 - kHour, TaskState::kDone);
+  TaskRecord done = MakeTask(1705, 1702, street, "street_reviewer", today_end - kMicrosPerDay, TaskState::kDone);
   TaskRecord cancelled =
-      MakeTask(1706, 1702, street, "street_reviewer", kT0 - kHour, TaskState::kCancelled);
+      MakeTask(1706, 1702, street, "street_reviewer", today_end - kMicrosPerDay, TaskState::kCancelled);
   const CaseRecord a = MakeCase(1701, Hash('s'));
-  ASSERT_OK(ApplyAndCommit(Discover(a, {open_overdue, open_due_now, claimed_overdue})));
+  ASSERT_OK(ApplyAndCommit(Discover(a, {open_overdue, open_due_today, claimed_overdue})));
   ASSERT_OK(ApplyAndCommit(Discover(MakeCase(1702, Hash('t')), {claimed_later, done, cancelled})));
 
-  // Done and cancelled tasks never count; due exactly now is not overdue yet.
+  // Done and cancelled tasks never count; due at the end of today is not overdue today.
   EXPECT_EQ(counts(kT0), (Counts{4, 2}));
-  EXPECT_EQ(counts(kT0 + 1), (Counts{4, 3}));
-  EXPECT_EQ(counts(kT0 - kHour), (Counts{4, 0}));
-  EXPECT_EQ(counts(kT0 + kHour + 1), (Counts{4, 4}));
+  EXPECT_EQ(counts(today_end), (Counts{4, 2}));
+  EXPECT_EQ(counts(today_end + 1), (Counts{4, 3})) << "a new day: today's deadline has passed";
+  EXPECT_EQ(counts(today_end - 2 * kMicrosPerDay), (Counts{4, 0}));
+  EXPECT_EQ(counts(today_end + kMicrosPerDay + 1), (Counts{4, 4}));
 
   // Closing a task takes it out of both counts.
   CommandEffects close = NextCommand(a, "complete_task");
@@ -1531,7 +1535,7 @@ TEST_P(StoreContractTest, CountActiveTasksCountsOpenAndClaimedAndOverdueBeforeNo
   auto txn = store_->BeginWrite();
   ASSERT_TRUE(txn.ok()) << txn.status().ToString();
   ASSERT_OK((*txn)->Apply(Discover(MakeCase(1703, Hash('u')),
-                                   {MakeTask(1707, 1703, street, "street_reviewer", kT0 - 1)})));
+                                   {MakeTask(1707, 1703, street, "street_reviewer", today_end - kMicrosPerDay)})));
   EXPECT_EQ(counts(kT0), (Counts{3, 1}));
 }
 

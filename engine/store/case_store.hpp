@@ -227,9 +227,13 @@ class CaseStore {
       const std::function<bool(CaseId, std::int64_t, const std::string&)>& fn) = 0;
   virtual Result<std::int64_t> CountCases() = 0;
 
+  // From the counters the adapters keep (task_board_counts, task_due_counts), not from
+  // the task rows: two small reads whatever the number of tasks, and no index on the
+  // tasks table for it. Deadlines are ends of local days (WorkingCalendar), so "due_at <
+  // now" is counted by local due day: tasks due on a local day before now's.
   struct TaskCounts {
     std::int64_t active = 0;   // open or claimed
-    std::int64_t overdue = 0;  // active with due_at < now
+    std::int64_t overdue = 0;  // active, due on a local day before OfficeDayNumber(now)
   };
   virtual Result<TaskCounts> CountActiveTasks(Micros now) = 0;
 

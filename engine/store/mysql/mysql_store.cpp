@@ -677,12 +677,11 @@ Result<std::int64_t> MysqlStore::CountCases() {
 
 Result<CaseStore::TaskCounts> MysqlStore::CountActiveTasks(Micros now) {
   return WithConnection(*pool_, "CountActiveTasks", [&](Connection& c) -> Result<TaskCounts> {
+    // One statement, one snapshot: overdue never exceeds active.
     sql::PreparedStatement& ps = c.Prepared(
-        "SELECT COUNT(*), COALESCE(SUM(due_at < ?), 0) FROM tasks WHERE state IN (?, ?)");
-    Binder(ps)
-        .Int(now)
-        .Str(TaskStateName(TaskState::kOpen))
-        .Str(TaskStateName(TaskState::kClaimed));
+        "SELECT (SELECT COALESCE(SUM(n), 0) FROM task_board_counts), "
+        "(SELECT COALESCE(SUM(n), 0) FROM task_due_counts WHERE due_day < ?)");
+    Binder(ps).Int(OfficeDayNumber(now));
     std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
     TaskCounts counts;
     if (rs->next()) {

@@ -1432,12 +1432,11 @@ Result<std::int64_t> SqliteStore::CountCases() {
 
 Result<CaseStore::TaskCounts> SqliteStore::CountActiveTasks(Micros now) {
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
-  // Two ranges of tasks_state_due, counted from the index alone; one statement
-  // reads one snapshot, so overdue never exceeds active.
+  // One statement reads one snapshot, so overdue never exceeds active.
   Stmt st(lease.conn(),
-          "SELECT (SELECT count(*) FROM tasks WHERE state IN ('open','claimed')), "
-          "(SELECT count(*) FROM tasks WHERE state IN ('open','claimed') AND due_at < ?)");
-  st.Bind(1, now);
+          "SELECT (SELECT coalesce(sum(n), 0) FROM task_board_counts), "
+          "(SELECT coalesce(sum(n), 0) FROM task_due_counts WHERE due_day < ?)");
+  st.Bind(1, OfficeDayNumber(now));
   JZ_ASSIGN_OR_RETURN(auto rows, Collect<TaskCounts>(st, "count active tasks", [](const Stmt& s) {
                         TaskCounts n;
                         n.active = s.Int(0);
