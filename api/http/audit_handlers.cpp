@@ -49,6 +49,26 @@ Result<std::pair<Micros, Micros>> Period(const HttpRequest& req) {
   return out;
 }
 
+// A sample and its items, when the caller's units hold the unit that owns it
+// (kNotFound otherwise, the same whether or not it exists).
+struct SampleView {
+  AuditSampleRecord sample;
+  std::vector<AuditItemRecord> items;
+};
+Result<SampleView> VisibleSample(Runtime& rt, const std::string& id_text, const UserRecord& user) {
+  const auto id = ParseId(id_text);
+  const Status not_found = NotFound("sample " + id_text + " not found");
+  if (!id) return not_found;
+  JZ_ASSIGN_OR_RETURN(auto s, rt.store().GetAuditSample(*id));
+  const OrgUnitRecord* u = s ? rt.org().Find(s->org_unit_id) : nullptr;
+  if (u == nullptr || !Within(u->path, ScopePaths(rt.org(), user))) return not_found;
+  AuditItemQuery q;
+  q.sample_id = *id;
+  q.limit = 100000000;
+  JZ_ASSIGN_OR_RETURN(auto items, rt.store().ListAuditItems(q));
+  return SampleView{std::move(*s), std::move(items)};
+}
+
 }  // namespace
 
 void ApiService::AddPostAuditRoutes() {
@@ -164,32 +184,22 @@ HttpResponse ApiService::ListAuditSamples(const HttpRequest& req, const Caller& 
 }
 
 HttpResponse ApiService::GetAuditSample(const PathParams& p, const Caller& c) {
-  const auto id = ParseId(p.at("id"));
-  const Status not_found = NotFound("sample " + p.at("id") + " not found");
-  if (!id) return ProblemResponse(not_found);
-  auto s = rt_.store().GetAuditSample(*id);
-  if (!s.ok()) return ProblemResponse(s.status());
-  const OrgUnitRecord* u = *s ? rt_.org().Find((*s)->org_unit_id) : nullptr;
-  if (u == nullptr || !Within(u->path, ScopePaths(rt_.org(), c.user))) return ProblemResponse(not_found);
-  AuditItemQuery q;
-  q.sample_id = *id;
-  q.limit = 100000;
-  auto items = rt_.store().ListAuditItems(q);
-  if (!items.ok()) return ProblemResponse(items.status());
-  nlohmann::json body = AuditSampleJson(rt_, **s);
-  nlohmann::json list = AuditItemsJson(rt_, *items);
+  auto view = VisibleSample(rt_, p.at("id"), c.user);
+  if (!view.ok()) return ProblemResponse(view.status());
+  const std::vector<AuditItemRecord>& items = view->items;
+  nlohmann::json body = AuditSampleJson(rt_, view->sample);
+  nlohmann::json list = AuditItemsJson(rt_, items);
   // Applicant names beside the items, from one batched read.
   std::vector<CaseId> ids;
-  for (const auto& i : *items) ids.push_back(i.case_id);
+  for (const auto& i : items) ids.push_back(i.case_id);
   auto cases = rt_.store().GetCases(ids);
   if (!cases.ok()) return ProblemResponse(cases.status());
-  for (auto& item : list) {
-    const CaseId cid = std::stoll(item["case_id"].get<std::string>());
-    auto it = std::lower_bound(cases->begin(), cases->end(), cid,
-                               [](const CaseRecord& k, CaseId v) { return k.id < v; });
-    if (it != cases->end() && it->id == cid) {
-      item["applicant_name"] = it->applicant_name;
-      item["case_state"] = CaseStateName(it->state);
+  for (size_t k = 0; k < items.size(); ++k) {
+    auto it = std::lower_bound(cases->begin(), cases->end(), items[k].case_id,
+                               [](const CaseRecord& r, CaseId v) { return r.id < v; });
+    if (it != cases->end() && it->id == items[k].case_id) {
+      list[k]["applicant_name"] = it->applicant_name;
+      list[k]["case_state"] = CaseStateName(it->state);
     }
   }
   body["items"] = list;
@@ -214,30 +224,21 @@ HttpResponse ApiService::DrawAuditSample(const HttpRequest& req, const PathParam
 }
 
 HttpResponse ApiService::VerifyAuditSample(const PathParams& p, const Caller& c) {
-  const auto id = ParseId(p.at("id"));
-  const Status not_found = NotFound("sample " + p.at("id") + " not found");
-  if (!id) return ProblemResponse(not_found);
-  auto s = rt_.store().GetAuditSample(*id);
-  if (!s.ok()) return ProblemResponse(s.status());
-  const OrgUnitRecord* u = *s ? rt_.org().Find((*s)->org_unit_id) : nullptr;
-  if (u == nullptr || !Within(u->path, ScopePaths(rt_.org(), c.user))) return ProblemResponse(not_found);
-  auto population = rt_.store().ListAuditPopulation(*id);
+  auto view = VisibleSample(rt_, p.at("id"), c.user);
+  if (!view.ok()) return ProblemResponse(view.status());
+  const AuditSampleRecord& sample = view->sample;
+  auto population = rt_.store().ListAuditPopulation(sample.id);
   if (!population.ok()) return ProblemResponse(population.status());
-  AuditItemQuery q;
-  q.sample_id = *id;
-  q.limit = 100000;
-  auto items = rt_.store().ListAuditItems(q);
-  if (!items.ok()) return ProblemResponse(items.status());
-  const Status check = ResampleCheck(**s, *population, *items);
+  const Status check = ResampleCheck(sample, *population, view->items);
   if (!check.ok() && check.code() != ErrorCode::kFailedPrecondition) return ProblemResponse(check);
-  return JsonResponse(200, {{"sample_id", std::to_string(*id)},
+  return JsonResponse(200, {{"sample_id", std::to_string(sample.id)},
                             {"match", check.ok()},
                             {"detail", check.ok() ? std::string("re-derived from the recorded seed, "
                                                                 "parameters and frozen population: identical")
                                                   : check.message()},
-                            {"seed", (*s)->seed},
-                            {"population_hash", (*s)->population_hash},
-                            {"sample_hash", (*s)->sample_hash}});
+                            {"seed", sample.seed},
+                            {"population_hash", sample.population_hash},
+                            {"sample_hash", sample.sample_hash}});
 }
 
 HttpResponse ApiService::ListAuditItems(const HttpRequest& req, const Caller& c) {

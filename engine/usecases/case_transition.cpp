@@ -82,24 +82,31 @@ std::string DescribeAuthorities(const EngineContext& ctx, const std::vector<Auth
 
 TaskRecord NewTask(const EngineContext& ctx, const CaseRecord& c, const StageDef& stage,
                    const std::string& unit_id, Micros now) {
+  return OpenTask(ctx, c, stage.stage, stage.task_kind, stage.role, unit_id,
+                  stage.DaysFor(c.route), now);
+}
+
+}  // namespace
+
+TaskRecord OpenTask(const EngineContext& ctx, const CaseRecord& c, CaseState stage,
+                    const std::string& kind, const std::string& role, const std::string& unit_id,
+                    int working_days, Micros now) {
   TaskRecord t;
   t.id = ctx.id_gen->Next();
   t.case_id = c.id;
   t.programme = c.programme;
-  t.stage = stage.stage;
-  t.kind = stage.task_kind;
-  t.role = stage.role;
+  t.stage = stage;
+  t.kind = kind;
+  t.role = role;
   t.org_unit_id = unit_id;
   const OrgUnitRecord* u = ctx.org->Find(unit_id);
   t.org_path = u ? u->path : std::string();
   t.state = TaskState::kOpen;
   t.created_at = now;
-  t.due_at = ctx.calendar->AddWorkingDays(now, stage.DaysFor(c.route));
+  t.due_at = ctx.calendar->AddWorkingDays(now, working_days);
   t.escalate_at = t.due_at;  // the deadline clock's first level fires at the due time
   return t;
 }
-
-}  // namespace
 
 Status CaseNotFound(CaseId id) { return NotFound("case " + std::to_string(id) + " not found"); }
 

@@ -33,6 +33,12 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
 // current head and moves the head.
 void AppendAudit(CaseRecord& c, AuditEventRecord& event);
 
+// A new open task on `c`: `kind` worked by `role` at `unit_id`, due `working_days`
+// working days after `now`; the deadline clock's first level fires at the due time.
+TaskRecord OpenTask(const EngineContext& ctx, const CaseRecord& c, CaseState stage,
+                    const std::string& kind, const std::string& role, const std::string& unit_id,
+                    int working_days, Micros now);
+
 // Error for a case the actor may not see (same text whether or not it exists).
 Status CaseNotFound(CaseId id);
 

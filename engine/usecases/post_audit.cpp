@@ -53,20 +53,7 @@ Result<TaskRecord> NewPostAuditTask(const EngineContext& ctx, const CaseRecord& 
     return Internal("no " + std::string(TierName(tier)) + " unit above village " + c.village_id +
                     " for the " + kind + " task of case " + std::to_string(c.id));
   }
-  TaskRecord t;
-  t.id = ctx.id_gen->Next();
-  t.case_id = c.id;
-  t.programme = c.programme;
-  t.stage = c.state;
-  t.kind = kind;
-  t.role = role;
-  t.org_unit_id = unit->id;
-  t.org_path = unit->path;
-  t.state = TaskState::kOpen;
-  t.created_at = now;
-  t.due_at = ctx.calendar->AddWorkingDays(now, working_days);
-  t.escalate_at = t.due_at;
-  return t;
+  return OpenTask(ctx, c, c.state, kind, role, unit->id, working_days, now);
 }
 
 // One command on a case that does not move it: version + 1, task changes and
