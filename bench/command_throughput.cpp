@@ -344,6 +344,10 @@ class TimingTxn final : public StoreTxn {
   Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& h) override {
     return in_->ListCreditRecords(h);
   }
+  Status InsertAlert(const AlertRecord& a) override { return in_->InsertAlert(a); }
+  Result<std::optional<AlertRecord>> FindAlert(const std::string& source, const std::string& id) override {
+    return in_->FindAlert(source, id);
+  }
 
  private:
   std::unique_ptr<StoreTxn> in_;
@@ -446,6 +450,7 @@ class TimingStore final : public CaseStore {
   Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) override {
     return in_.ListCreditRecords(q);
   }
+  Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override { return in_.ListAlerts(q); }
 
  private:
   CaseStore& in_;

@@ -600,6 +600,19 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   ASSERT_EQ(credits.status, 200) << credits.Describe();
   EXPECT_EQ(credits.Json()["items"].size(), 1u);
 
+  // Data feeds: an alert about a monitored household opens the street's review.
+  const std::string g = WalkTo("monitor", 7, "周萍");
+  ASSERT_FALSE(g.empty());
+  const HttpResult alert = api_.Post("/api/v1/alerts",
+                                     {{"source", "power_grid"}, {"kind", "abnormal_utilities"},
+                                      {"id_number", EngineHarness::ValidId(7)}, {"occurred_at", "2026-02-19"}},
+                                     "feed.bigdata");
+  ASSERT_EQ(alert.status, 201) << alert.Describe();
+  EXPECT_EQ(alert.Json()["alert"]["status"], "matched");
+  const HttpResult alerts = api_.Get("/api/v1/alerts", "li.na");
+  ASSERT_EQ(alerts.status, 200) << alerts.Describe();
+  EXPECT_EQ(alerts.Json()["items"].size(), 1u);
+
   const HttpResult metrics = api_.Get("/metrics", "");  // same connection: all observed
   ASSERT_EQ(metrics.status, 200);
   for (const auto& r : api_.api().router().routes()) {
@@ -703,6 +716,37 @@ TEST_P(ApiTest, PostAuditRoutesRefuseTheWrongPeopleAndBadInput) {
     if (e["action"] == "revoke" && e["payload"].contains("facts")) revoke_with_facts = true;
   }
   EXPECT_TRUE(revoke_with_facts) << after["timeline"].dump();
+}
+
+// Alerts over HTTP: only feeds post; what cannot be read is kept and named (422 with the
+// stored alert), unmatched ones are kept (202) and listed for city staff, resends replay.
+TEST_P(ApiTest, AlertsAreKeptWhateverHappensToThem) {
+  const Json body = {{"source", "yibao"}, {"kind", "large_medical_expense"}, {"amount_yuan", 30000},
+                     {"id_number", EngineHarness::ValidId(90)}, {"occurred_at", "2026-02-01"},
+                     {"external_id", "YB-90"}};
+  EXPECT_TRUE(IsProblem(api_.Post("/api/v1/alerts", body, "li.na"), 403, "forbidden"));
+  const HttpResult kept = api_.Post("/api/v1/alerts", body, "feed.bigdata");
+  ASSERT_EQ(kept.status, 202) << kept.Describe();
+  EXPECT_EQ(kept.Json()["alert"]["status"], "unmatched");
+  const HttpResult resent = api_.Post("/api/v1/alerts", body, "feed.bigdata");
+  EXPECT_EQ(resent.status, 200) << resent.Describe();
+  EXPECT_EQ(resent.Json()["alert"]["id"], kept.Json()["alert"]["id"]);
+  EXPECT_EQ(resent.Json()["replayed"], true);
+  const HttpResult garbled = api_.PostText("/api/v1/alerts", "{\"kind\":", "feed.bigdata");
+  EXPECT_TRUE(IsProblem(garbled, 422, "invalid-field", "body")) << garbled.Describe();
+  EXPECT_EQ(garbled.Json()["alert"]["status"], "malformed");
+  Json bad_date = body;
+  bad_date["external_id"] = "YB-91";
+  bad_date["occurred_at"] = "2026-13-01";
+  EXPECT_TRUE(IsProblem(api_.Post("/api/v1/alerts", bad_date, "feed.bigdata"), 422, "invalid-field", "occurred_at"));
+  // The city supervisor sees what matched nobody; the street does not.
+  const HttpResult city = api_.Get("/api/v1/alerts?status=unmatched", "sun.li");
+  ASSERT_EQ(city.status, 200);
+  EXPECT_EQ(city.Json()["items"].size(), 1u) << city.body;
+  const HttpResult all = api_.Get("/api/v1/alerts", "feed.bigdata");
+  EXPECT_EQ(all.Json()["items"].size(), 3u) << all.body;
+  EXPECT_TRUE(api_.Get("/api/v1/alerts", "li.na").Json()["items"].empty());
+  EXPECT_EQ(api_.Get("/api/v1/alerts?status=lost", "sun.li").status, 422);
 }
 
 // Staff look up other departments' policies in Chinese; each comes with the department unit

@@ -2869,5 +2869,100 @@ TEST_P(StoreContractTest, FastTrackApprovalsAreApprovedFastTrackCasesNotYetSampl
   found = Must(store_->ListFastTrackApprovals("/6402/640202/", kT0, kT0 + 1000));
   EXPECT_TRUE(found.empty());
 }
+
+TEST_P(StoreContractTest, AlertsRoundTripOncePerExternalIdAndListByScope) {
+  AlertRecord a;
+  a.id = 901;
+  a.received_at = kT0;
+  a.received_by = "feed.bigdata";
+  a.source = "yibao";
+  a.kind = "large_medical_expense";
+  a.external_id = "YB-1";
+  a.id_hash = Hash('h');
+  a.id_masked = "640202********1234";
+  a.occurred_at = kT0 - kHour;
+  a.amount_fen = 3000000;
+  a.details = "住院费用 𠀀";
+  a.status = "matched";
+  a.case_id = 4001;
+  a.task_id = 4002;
+  a.org_path = kVillagePath;
+  a.raw = R"({"source":"yibao"})";
+  AlertRecord lost = a;
+  lost.id = 902;
+  lost.external_id = "";
+  lost.status = "unmatched";
+  lost.error = "no open case for this ID number";
+  lost.case_id = 0;
+  lost.task_id = 0;
+  lost.org_path = "";
+  AlertRecord lost2 = lost;
+  lost2.id = 903;
+  lost2.status = "malformed";
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    ASSERT_OK((*txn)->InsertAlert(a));
+    ASSERT_OK((*txn)->InsertAlert(lost));
+    ASSERT_OK((*txn)->InsertAlert(lost2));  // no external id: never a duplicate
+    AlertRecord dup = a;
+    dup.id = 904;
+    EXPECT_CODE((*txn)->InsertAlert(dup), ErrorCode::kAlreadyExists);
+    ASSERT_OK((*txn)->Commit());
+  }
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto found = Must((*txn)->FindAlert("yibao", "YB-1"));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->id, 901);
+    EXPECT_FALSE(Must((*txn)->FindAlert("yibao", "YB-2")).has_value());
+    EXPECT_FALSE(Must((*txn)->FindAlert("power_grid", "YB-1")).has_value());
+  }
+  AlertQuery q;
+  q.org_paths = {"/6402/640202/"};
+  auto listed = Must(store_->ListAlerts(q));
+  ASSERT_EQ(listed.size(), 1u);
+  const AlertRecord& r = listed[0];
+  EXPECT_EQ(r.id, a.id);
+  EXPECT_EQ(r.received_at, a.received_at);
+  EXPECT_EQ(r.received_by, a.received_by);
+  EXPECT_EQ(r.source, a.source);
+  EXPECT_EQ(r.kind, a.kind);
+  EXPECT_EQ(r.external_id, a.external_id);
+  EXPECT_EQ(r.id_hash, a.id_hash);
+  EXPECT_EQ(r.id_masked, a.id_masked);
+  EXPECT_EQ(r.occurred_at, a.occurred_at);
+  EXPECT_EQ(r.amount_fen, a.amount_fen);
+  EXPECT_EQ(r.details, a.details);
+  EXPECT_EQ(r.status, a.status);
+  EXPECT_EQ(r.case_id, a.case_id);
+  EXPECT_EQ(r.task_id, a.task_id);
+  EXPECT_EQ(r.org_path, a.org_path);
+  EXPECT_EQ(r.raw, a.raw);
+  q.org_paths = {"/6402/640205/"};
+  EXPECT_TRUE(Must(store_->ListAlerts(q)).empty());
+  q.unmatched_too = true;
+  auto unmatched = Must(store_->ListAlerts(q));
+  ASSERT_EQ(unmatched.size(), 2u);
+  EXPECT_EQ(unmatched[0].id, 903) << "newest first";
+  EXPECT_EQ(unmatched[0].external_id, "");
+  q.status = "unmatched";
+  EXPECT_EQ(Must(store_->ListAlerts(q)).size(), 1u);
+  q = AlertQuery{};
+  q.org_paths = {"/6402/"};
+  q.unmatched_too = true;
+  q.limit = 2;
+  auto page = Must(store_->ListAlerts(q));
+  ASSERT_EQ(page.size(), 2u);
+  q.before_id = page.back().id;
+  auto rest = Must(store_->ListAlerts(q));
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].id, 901);
+  q = AlertQuery{};
+  q.org_paths = {"/6402/"};
+  q.case_id = 4001;
+  EXPECT_EQ(Must(store_->ListAlerts(q)).size(), 1u);
+}
 }  // namespace
 }  // namespace jiuzhu

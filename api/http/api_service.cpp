@@ -74,6 +74,7 @@ void ApiService::AddRoutes() {
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Inbox(req, c); });
   AddBoardRoutes();
   AddPostAuditRoutes();
+  AddAlertRoutes();
   AddAuthed("POST", "/api/v1/tasks/bulk-claim", "tasks.bulk_claim",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return BulkClaim(req, c); });
   for (const char* command : {"claim", "release", "complete", "delegate"}) {

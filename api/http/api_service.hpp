@@ -117,6 +117,10 @@ class ApiService {
   HttpResponse Notifications(const HttpRequest& req, const Caller& c);
   HttpResponse Policies(const HttpRequest& req, const Caller& c);
   HttpResponse MarkNotificationsRead(const PathParams& p, const Caller& c, bool all);
+  // Alerts (alert_handlers.cpp).
+  void AddAlertRoutes();
+  HttpResponse ReceiveAlert(const HttpRequest& req, const Caller& c);
+  HttpResponse ListAlerts(const HttpRequest& req, const Caller& c);
   // Post-audit (audit_handlers.cpp).
   void AddPostAuditRoutes();
   HttpResponse PostAuditPopulation(const HttpRequest& req, const Caller& c);

@@ -7,6 +7,7 @@
 #include "api/runtime/json_writer.hpp"
 #include "engine/access/access_policy.hpp"
 #include "engine/audit/audit_chain.hpp"
+#include "engine/usecases/alerts.hpp"
 #include "engine/usecases/post_audit.hpp"
 
 namespace jiuzhu {
@@ -136,6 +137,8 @@ void EmitTask(Sink& s, const Runtime& rt, const TaskRecord& t, Micros now) {
   s.String("outcome", t.outcome);
   if (const char* label = PostAuditTaskLabelZh(t.kind)) {
     s.String("kind_label", label);
+  } else if (t.kind == kTaskAlertReview) {
+    s.String("kind_label", "预警核查");
   } else if (auto prog = rt.programmes().Find(t.programme); prog.ok()) {
     if (const StageDef* stage = (*prog)->Stage(t.stage)) {
       s.String("kind_label", stage->task_name_zh);

@@ -121,6 +121,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   JZ_ASSIGN_OR_RETURN(rt->policies_, PolicyCatalog::LoadFile(options.workflows_dir + "/policies.json"));
   JZ_ASSIGN_OR_RETURN(rt->post_audit_, PostAuditPolicy::LoadFile(
                                            options.workflows_dir + "/post_audit.json", rt->programmes_));
+  JZ_ASSIGN_OR_RETURN(rt->alert_rules_,
+                      AlertRules::LoadFile(options.workflows_dir + "/alerts.json", rt->programmes_));
   JZ_ASSIGN_OR_RETURN(rt->calendar_fingerprint_,
                       CalendarFingerprint(options.workflows_dir + "/calendars"));
   rt->lifecycle_ = std::make_unique<MsmLifecycle>();

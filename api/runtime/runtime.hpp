@@ -10,6 +10,7 @@
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
+#include "engine/alerts/alert_rules.hpp"
 #include "engine/sampling/post_audit_policy.hpp"
 #include "engine/policy/policy_catalog.hpp"
 #include "engine/executor/command_executor.hpp"
@@ -64,6 +65,8 @@ class Runtime {
   const PolicyCatalog& policies() const { return policies_; }
   // Post-audit windows, fast-track bans and task deadlines (workflows/post_audit.json).
   const PostAuditPolicy& post_audit() const { return post_audit_; }
+  // Alert kinds, review deadlines and thresholds (workflows/alerts.json).
+  const AlertRules& alert_rules() const { return alert_rules_; }
   // SHA-256 over the calendar files (names and contents): changes when a year's
   // holiday arrangement is edited or added.
   const std::string& calendar_fingerprint() const { return calendar_fingerprint_; }
@@ -85,6 +88,7 @@ class Runtime {
   EscalationPolicy escalation_;
   PolicyCatalog policies_;
   PostAuditPolicy post_audit_;
+  AlertRules alert_rules_;
   std::string calendar_fingerprint_;
   OrgTree org_;
   EngineContext ctx_;

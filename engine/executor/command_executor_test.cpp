@@ -87,6 +87,10 @@ class FakeStore final : public CaseStore {
     Result<std::vector<CreditRecord>> ListCreditRecords(const std::string&) override {
       return Internal("not used");
     }
+    Status InsertAlert(const AlertRecord&) override { return Internal("not used"); }
+    Result<std::optional<AlertRecord>> FindAlert(const std::string&, const std::string&) override {
+      return Internal("not used");
+    }
     Result<std::vector<TaskRecord>> ClaimDueTasks(Micros, int) override {
       return std::vector<TaskRecord>{};
     }
@@ -218,6 +222,7 @@ class FakeStore final : public CaseStore {
   Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery&) override {
     return Unused();
   }
+  Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery&) override { return Unused(); }
   Result<std::optional<Micros>> NextEscalationAt() override { return Unused(); }
   Result<std::vector<BoardCount>> ListBoardCounts() override { return Unused(); }
   Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t, std::int64_t) override {

@@ -81,6 +81,12 @@ class StoreTxn {
   // Credit records of one applicant (ID hash), newest first.
   virtual Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& id_hash) = 0;
 
+  // --- alerts (issue 7) ---
+  // kAlreadyExists when (source, external_id) is stored already.
+  virtual Status InsertAlert(const AlertRecord& alert) = 0;
+  virtual Result<std::optional<AlertRecord>> FindAlert(const std::string& source,
+                                                       const std::string& external_id) = 0;
+
   virtual Status Savepoint() = 0;
   virtual Status RollbackToSavepoint() = 0;
   virtual Status ReleaseSavepoint() = 0;
@@ -178,6 +184,16 @@ struct AuditItemQuery {
   Micros approved_to = 0;
   std::int64_t after_id = 0;   // keyset, id order
   int limit = 1000;
+};
+
+struct AlertQuery {
+  std::string status;      // empty: any
+  CaseId case_id = 0;      // 0: any
+  // Matched alerts under any of these paths; `unmatched_too` adds those with no case.
+  std::vector<std::string> org_paths;
+  bool unmatched_too = false;
+  std::int64_t before_id = 0;  // keyset, newest first; 0: from the newest
+  int limit = 50;
 };
 
 struct CreditQuery {
@@ -289,6 +305,9 @@ class CaseStore {
   virtual Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) = 0;
   // Newest first.
   virtual Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) = 0;
+
+  // --- alerts (issue 7) --- newest first.
+  virtual Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) = 0;
 
   // Removes idempotency records created before `before` (they answer retries
   // for a day); returns how many went.

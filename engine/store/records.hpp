@@ -211,6 +211,28 @@ struct FastTrackApproval {
   std::string org_path;
   std::string approver;  // actor of the case's last approve event
   Micros approved_at = 0;
+  bool flagged = false;  // a data-comparison alert was matched to the case
+};
+
+// A data-comparison or sensor alert (监测预警) as received and what became of it.
+struct AlertRecord {
+  std::int64_t id = 0;
+  Micros received_at = 0;
+  std::string received_by;  // the feed's account
+  std::string source;       // "yibao", "power_grid", "civil_registry", ...
+  std::string kind;         // workflows/alerts.json
+  std::string external_id;  // the feed's own id; empty: none sent
+  std::string id_hash;      // HMAC of the ID number; empty when missing or invalid
+  std::string id_masked;
+  Micros occurred_at = 0;
+  std::int64_t amount_fen = 0;
+  std::string details;
+  std::string status;  // "matched" | "unmatched" | "below_threshold" | "malformed"
+  std::string error;   // why unmatched or malformed
+  CaseId case_id = 0;
+  TaskId task_id = 0;
+  std::string org_path;  // the matched case's path
+  std::string raw;       // the body as received
 };
 
 // The first answer to an HTTP command sent with an Idempotency-Key.

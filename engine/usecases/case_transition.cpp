@@ -5,6 +5,7 @@
 #include "engine/access/access_policy.hpp"
 #include "engine/audit/audit_chain.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
+#include "engine/usecases/alerts.hpp"
 #include "engine/usecases/post_audit.hpp"
 
 namespace jiuzhu {
@@ -88,6 +89,52 @@ TaskRecord NewTask(const EngineContext& ctx, const CaseRecord& c, const StageDef
 
 }  // namespace
 
+Result<CommandOutcome> NoteOnCase(const EngineContext& ctx, StoreTxn& txn, CaseId case_id,
+                                  const RoleBindingRecord& binding, const std::string& actor,
+                                  const std::string& action, nlohmann::json payload,
+                                  std::vector<TaskUpdate> updates, std::vector<TaskRecord> inserts,
+                                  Micros now) {
+  JZ_ASSIGN_OR_RETURN(std::optional<CaseRecord> found, txn.LockCase(case_id));
+  if (!found) return Internal("post-audit item names case " + std::to_string(case_id) +
+                              ", which does not exist");
+  CaseRecord c = std::move(*found);
+  const std::int64_t expected = c.version;
+  c.version += 1;
+  c.updated_at = now;
+  payload["version"] = c.version;
+  if (!inserts.empty()) {
+    nlohmann::json opened = nlohmann::json::array();
+    for (const auto& t : inserts) {
+      opened.push_back({{"id", t.id}, {"kind", t.kind}, {"unit", t.org_unit_id}, {"due", FormatUtc(t.due_at)}});
+    }
+    payload["tasks_opened"] = opened;
+  }
+  AuditEventRecord ev;
+  ev.at = now;
+  ev.actor = actor;
+  ev.role = binding.role;
+  ev.org_unit_id = binding.org_unit_id;
+  ev.action = action;
+  ev.from_state = CaseStateName(c.state);
+  ev.to_state = CaseStateName(c.state);
+  ev.payload = payload.dump();
+  AppendAudit(c, ev);
+
+  CommandEffects fx;
+  fx.update_case = c;
+  fx.expected_version = expected;
+  fx.update_tasks = std::move(updates);
+  fx.insert_tasks = std::move(inserts);
+  fx.audit = ev;
+  JZ_RETURN_IF_ERROR(txn.Apply(fx));
+  CommandOutcome out;
+  out.case_after = std::move(c);
+  out.event = std::move(ev);
+  out.opened_tasks = fx.insert_tasks;
+  for (const auto& u : fx.update_tasks) out.updated_tasks.push_back(u.after);
+  return out;
+}
+
 TaskRecord OpenTask(const EngineContext& ctx, const CaseRecord& c, CaseState stage,
                     const std::string& kind, const std::string& role, const std::string& unit_id,
                     int working_days, Micros now) {
@@ -107,6 +154,8 @@ TaskRecord OpenTask(const EngineContext& ctx, const CaseRecord& c, CaseState sta
   t.escalate_at = t.due_at;  // the deadline clock's first level fires at the due time
   return t;
 }
+
+bool IsSideTask(const TaskRecord& t) { return IsPostAuditTask(t) || t.kind == kTaskAlertReview; }
 
 Status CaseNotFound(CaseId id) { return NotFound("case " + std::to_string(id) + " not found"); }
 
@@ -138,7 +187,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
       Authorities(ctx, *programme, before, change.event, referrals, change.answering_department);
   // A stage task the deadline clock moved up a tier (engine/deadlines) is worked where it is now.
   for (const auto& t : active) {
-    if (t.escalation_level >= kLevelReassigned && t.stage == before.state && !IsPostAuditTask(t)) {
+    if (t.escalation_level >= kLevelReassigned && t.stage == before.state && !IsSideTask(t)) {
       authorities.push_back({t.role, t.org_unit_id});
     }
   }
@@ -207,11 +256,13 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
   // this actor's role, cancelled otherwise); an answer closes its referral's task.
   const bool stage_changes = next != before.state;
   for (auto& t : active) {
-    // Post-audit tasks follow their item, not the stage; only the end of the case closes them.
-    bool close = stage_changes && (!IsPostAuditTask(t) || IsTerminal(next));
-    if (change.event == CaseEvent::kFeedback) close = answered && t.referral_id == answered->id;
+    // Side tasks (post-audit, alert review) follow their own work, not the stage; only the
+    // end of the case closes them, or the command that completes one of them.
+    const bool side_done = change.completes_task != 0 && t.id == change.completes_task;
+    bool close = side_done || (stage_changes && (!IsSideTask(t) || IsTerminal(next)));
+    if (change.event == CaseEvent::kFeedback) close = side_done || (answered && t.referral_id == answered->id);
     if (!close) continue;
-    const bool worked = t.role == binding->role && t.org_unit_id == binding->org_unit_id;
+    const bool worked = side_done || (t.role == binding->role && t.org_unit_id == binding->org_unit_id);
     if (worked && t.state == TaskState::kClaimed && t.claimed_by != cmd.actor.username) {
       return Conflict("task " + std::to_string(t.id) + " is claimed by " + t.claimed_by +
                       "; they must complete or release it first");

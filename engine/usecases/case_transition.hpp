@@ -24,6 +24,8 @@ struct CaseChange {
   std::vector<ReferralSpec> new_referrals;  // refer
   std::string answering_department;         // feedback
   std::function<void(ReferralRecord&)> answer;  // fills the answer of that referral
+  // A side task (post-audit, alert review) this command completes as well (done, by the actor).
+  TaskId completes_task = 0;
 };
 
 Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
@@ -32,6 +34,18 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
 // Shared by discover and the task commands: seals `event` after the case's
 // current head and moves the head.
 void AppendAudit(CaseRecord& c, AuditEventRecord& event);
+
+// One command on a case that does not move it: the case row (version + 1), task changes
+// and one audit event `action` with `payload`, written by one Apply. The actor acts
+// through `binding` (recorded in the event).
+Result<CommandOutcome> NoteOnCase(const EngineContext& ctx, StoreTxn& txn, CaseId case_id,
+                                  const RoleBindingRecord& binding, const std::string& actor,
+                                  const std::string& action, nlohmann::json payload,
+                                  std::vector<TaskUpdate> updates, std::vector<TaskRecord> inserts,
+                                  Micros now);
+// Tasks outside the stage's own work (post-audit, alert review): stage changes leave them
+// open; a terminal transition closes them.
+bool IsSideTask(const TaskRecord& t);
 
 // A new open task on `c`: `kind` worked by `role` at `unit_id`, due `working_days`
 // working days after `now`; the deadline clock's first level fires at the due time.

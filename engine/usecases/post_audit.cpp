@@ -56,54 +56,6 @@ Result<TaskRecord> NewPostAuditTask(const EngineContext& ctx, const CaseRecord& 
   return OpenTask(ctx, c, c.state, kind, role, unit->id, working_days, now);
 }
 
-// One command on a case that does not move it: version + 1, task changes and
-// one audit event `action` with `payload`.
-Result<CommandOutcome> NoteOnCase(const EngineContext& ctx, StoreTxn& txn, CaseId case_id,
-                                  const RoleBindingRecord& binding, const std::string& actor,
-                                  const std::string& action, nlohmann::json payload,
-                                  std::vector<TaskUpdate> updates, std::vector<TaskRecord> inserts,
-                                  Micros now) {
-  JZ_ASSIGN_OR_RETURN(std::optional<CaseRecord> found, txn.LockCase(case_id));
-  if (!found) return Internal("post-audit item names case " + std::to_string(case_id) +
-                              ", which does not exist");
-  CaseRecord c = std::move(*found);
-  const std::int64_t expected = c.version;
-  c.version += 1;
-  c.updated_at = now;
-  payload["version"] = c.version;
-  if (!inserts.empty()) {
-    nlohmann::json opened = nlohmann::json::array();
-    for (const auto& t : inserts) {
-      opened.push_back({{"id", t.id}, {"kind", t.kind}, {"unit", t.org_unit_id}, {"due", FormatUtc(t.due_at)}});
-    }
-    payload["tasks_opened"] = opened;
-  }
-  AuditEventRecord ev;
-  ev.at = now;
-  ev.actor = actor;
-  ev.role = binding.role;
-  ev.org_unit_id = binding.org_unit_id;
-  ev.action = action;
-  ev.from_state = CaseStateName(c.state);
-  ev.to_state = CaseStateName(c.state);
-  ev.payload = payload.dump();
-  AppendAudit(c, ev);
-
-  CommandEffects fx;
-  fx.update_case = c;
-  fx.expected_version = expected;
-  fx.update_tasks = std::move(updates);
-  fx.insert_tasks = std::move(inserts);
-  fx.audit = ev;
-  JZ_RETURN_IF_ERROR(txn.Apply(fx));
-  CommandOutcome out;
-  out.case_after = std::move(c);
-  out.event = std::move(ev);
-  out.opened_tasks = fx.insert_tasks;
-  for (const auto& u : fx.update_tasks) out.updated_tasks.push_back(u.after);
-  return out;
-}
-
 // The item and its open task, for an actor who must hold the task's role at its unit.
 struct ItemAndTask {
   AuditItemRecord item;
@@ -333,6 +285,7 @@ Result<std::vector<PopulationEntry>> CollectPopulation(
     e.org_path = a.org_path;
     e.approver = a.approver;
     e.approved_at = a.approved_at;
+    e.flagged = a.flagged;
     const OrgUnitRecord* district = ctx.org->AncestorAtTier(a.village_id, Tier::kDistrict);
     const OrgUnitRecord* street = ctx.org->AncestorAtTier(a.village_id, Tier::kStreet);
     if (district == nullptr || street == nullptr || e.approver.empty()) {

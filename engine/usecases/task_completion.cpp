@@ -3,6 +3,7 @@
 
 #include "engine/access/access_policy.hpp"
 #include "engine/usecases/case_transition.hpp"
+#include "engine/usecases/alerts.hpp"
 #include "engine/usecases/post_audit.hpp"
 
 namespace jiuzhu {
@@ -35,6 +36,58 @@ Result<TaskRecord> LockWorkableTask(StoreTxn& txn, const UserRecord& actor, Task
   return std::move(*task);
 }
 
+// An alert review (预警核查): "reassess" sends the household back to assessment with the
+// alert as the reason (the lifecycle decides whether the case may go); "no_change" closes
+// the task with the reviewer's reason. Both need a reason.
+Result<CommandOutcome> CompleteAlertReview(const EngineContext& ctx, StoreTxn& txn,
+                                           const CompleteTaskRequest& req, const TaskRecord& task) {
+  if (req.decision != "reassess" && req.decision != "no_change") {
+    return InvalidArgument("decision \"" + req.decision +
+                               "\" does not fit an alert_review task (allowed: reassess, no_change)",
+                           "decision");
+  }
+  if (req.reason.find_first_not_of(" \t\n") == std::string::npos) {
+    return InvalidArgument("say what the review found", "reason");
+  }
+  if (req.reason.size() > 2000) return InvalidArgument("reason is too long", "reason");
+  CaseCommand cmd;
+  cmd.actor = req.actor;
+  cmd.case_id = task.case_id;
+  cmd.expected_version = req.expected_version;
+  cmd.comment = req.comment;
+  if (req.decision == "reassess") {
+    CaseChange change;
+    change.event = CaseEvent::kReassess;
+    change.facts.reason_given = true;
+    change.payload["reason"] = req.reason;
+    change.payload["alert_task"] = task.id;
+    change.completes_task = task.id;
+    return RunCaseEvent(ctx, txn, cmd, std::move(change));
+  }
+  const auto binding = BindingFor(req.actor, task.role, task.org_unit_id);
+  if (!binding) return NotFound("task " + std::to_string(task.id) + " not found");
+  JZ_ASSIGN_OR_RETURN(std::optional<CaseRecord> c, txn.LockCase(task.case_id));
+  if (!c) return Internal("task " + std::to_string(task.id) + " belongs to no case");
+  if (req.expected_version && *req.expected_version != c->version) {
+    return Conflict("case " + std::to_string(c->id) + " is at version " + std::to_string(c->version) +
+                    ", not " + std::to_string(*req.expected_version) + "; reload and retry");
+  }
+  const Micros now = ctx.clock->Now();
+  TaskRecord closed = task;
+  closed.state = TaskState::kDone;
+  closed.completed_at = now;
+  closed.escalate_at = 0;
+  closed.outcome = "no_change";
+  if (closed.claimed_by.empty()) {
+    closed.claimed_by = req.actor.username;
+    closed.claimed_at = now;
+  }
+  nlohmann::json payload = {{"task", task.id}, {"decision", "no_change"}, {"reason", req.reason}};
+  if (!req.comment.empty()) payload["comment"] = req.comment;
+  return NoteOnCase(ctx, txn, task.case_id, *binding, req.actor.username, "alert_reviewed",
+                    std::move(payload), {{task, closed}}, {}, now);
+}
+
 }  // namespace
 
 Result<CommandOutcome> CompleteTask(const EngineContext& ctx, StoreTxn& txn,
@@ -48,6 +101,7 @@ Result<CommandOutcome> CompleteTask(const EngineContext& ctx, StoreTxn& txn,
                                task.kind + "); record it through its post-audit item",
                            "decision");
   }
+  if (task.kind == kTaskAlertReview) return CompleteAlertReview(ctx, txn, req, task);
   const auto allowed = DecisionsFor(task.stage);
   if (std::find(allowed.begin(), allowed.end(), req.decision) == allowed.end()) {
     std::string list;

@@ -380,7 +380,8 @@ const char kPopulationColumns[] =
 const char kFastTrackApprovalsSql[] =
     "SELECT c.id, c.programme, c.village_id, c.org_path, c.decided_at, "
     "COALESCE((SELECT e.actor FROM audit_events e WHERE e.case_id = c.id AND e.action = 'approve' "
-    "ORDER BY e.seq DESC LIMIT 1), '') "
+    "ORDER BY e.seq DESC LIMIT 1), ''), "
+    "EXISTS (SELECT 1 FROM alerts a WHERE a.case_id = c.id AND a.status = 'matched') "
     "FROM cases c WHERE c.decided_at >= ? AND c.decided_at < ? AND c.route = 'fast_track' "
     "AND c.state IN ('refer', 'feedback', 'monitor', 'closed') AND c.org_path LIKE ? ESCAPE '!' "
     "AND NOT EXISTS (SELECT 1 FROM audit_items i WHERE i.case_id = c.id AND i.approved_at = c.decided_at) "
@@ -478,7 +479,42 @@ Result<FastTrackApproval> ReadFastTrackApproval(sql::ResultSet& rs) {
   a.org_path = r.Str();
   a.approved_at = r.Int();
   a.approver = r.Str();
+  a.flagged = r.Int() != 0;
   return a;
+}
+
+const char kAlertColumns[] =
+    "id, received_at, received_by, source, kind, external_id, id_hash, id_masked, occurred_at, "
+    "amount_fen, details, status, error, case_id, task_id, org_path, raw";
+
+Result<AlertRecord> ReadAlert(sql::ResultSet& rs) {
+  RowReader r(rs);
+  AlertRecord a;
+  a.id = r.Int();
+  a.received_at = r.Int();
+  a.received_by = r.Str();
+  a.source = r.Str();
+  a.kind = r.Str();
+  a.external_id = r.Str();
+  a.id_hash = r.Str();
+  a.id_masked = r.Str();
+  a.occurred_at = r.Int();
+  a.amount_fen = r.Int();
+  a.details = r.Str();
+  a.status = r.Str();
+  a.error = r.Str();
+  a.case_id = r.Int();
+  a.task_id = r.Int();
+  a.org_path = r.Str();
+  a.raw = r.Str();
+  return a;
+}
+
+void BindAlert(Binder& b, const AlertRecord& a) {
+  b.Int(a.id).Int(a.received_at).Str(a.received_by).Str(a.source).Str(a.kind);
+  b.NullIfEmpty(a.external_id).Str(a.id_hash).Str(a.id_masked).Int(a.occurred_at);
+  b.Int(a.amount_fen).Str(a.details).Str(a.status).Str(a.error).Int(a.case_id).Int(a.task_id);
+  b.Str(a.org_path).Str(a.raw);
 }
 
 void BindAuditItem(Binder& b, const AuditItemRecord& r) {

@@ -104,6 +104,11 @@ void BindCredit(Binder& b, const CreditRecord& r);
 // Credit records query text for `q` and its parameters bound from the first.
 std::string CreditQuerySql(const CreditQuery& q, bool lock);
 void BindCreditQuery(Binder& b, const CreditQuery& q);
+// --- alerts (issue 7) ---
+extern const char kAlertColumns[];  // ReadAlert, BindAlert (id first)
+Result<AlertRecord> ReadAlert(sql::ResultSet& rs);
+void BindAlert(Binder& b, const AlertRecord& a);
+
 // LIKE pattern text matching `s` literally, for `LIKE ? ESCAPE '!'`.
 std::string EscapeLike(const std::string& s);
 

@@ -994,4 +994,27 @@ Result<std::vector<CreditRecord>> MysqlStore::ListCreditRecords(const CreditQuer
   });
 }
 
+Result<std::vector<AlertRecord>> MysqlStore::ListAlerts(const AlertQuery& q) {
+  if (q.limit <= 0 || (q.org_paths.empty() && !q.unmatched_too)) return std::vector<AlertRecord>();
+  std::string sql = std::string("SELECT ") + mysql::kAlertColumns + " FROM alerts WHERE id < ?";
+  if (!q.status.empty()) sql += " AND status = ?";
+  if (q.case_id != 0) sql += " AND case_id = ?";
+  std::string scope;
+  for (size_t i = 0; i < q.org_paths.size(); ++i) {
+    scope += (scope.empty() ? "" : " OR ") + std::string("(case_id <> 0 AND org_path LIKE ? ESCAPE '!')");
+  }
+  if (q.unmatched_too) scope += (scope.empty() ? "" : " OR ") + std::string("case_id = 0");
+  sql += " AND (" + scope + ") ORDER BY id DESC LIMIT ?";
+  return WithConnection(*pool_, "ListAlerts", [&](Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> ps = c.PrepareOnce(sql);
+    Binder b(*ps);
+    b.Int(q.before_id > 0 ? q.before_id : INT64_MAX);
+    if (!q.status.empty()) b.Str(q.status);
+    if (q.case_id != 0) b.Int(q.case_id);
+    for (const auto& p : q.org_paths) b.Str(EscapeLike(p) + "%");
+    b.Int(q.limit);
+    return ReadAll<AlertRecord>(*ps, mysql::ReadAlert);
+  });
+}
+
 }  // namespace jiuzhu

@@ -146,6 +146,7 @@ class MysqlStore final : public CaseStore {
   Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t sample_id) override;
   Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) override;
   Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) override;
+  Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override;
   Result<std::int64_t> PurgeIdempotency(Micros before) override;
 
  private:

@@ -555,3 +555,29 @@ Result<std::vector<CreditRecord>> MysqlTxn::ListCreditRecords(const std::string&
 }
 
 }  // namespace jiuzhu::mysql
+
+// --- alerts (issue 7) ---
+namespace jiuzhu::mysql {
+
+Status MysqlTxn::InsertAlert(const AlertRecord& a) {
+  return Run("InsertAlert", [&]() -> Status {
+    sql::PreparedStatement& ps = lease_->Prepared(std::string("INSERT INTO alerts (") + kAlertColumns +
+                                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Binder b(ps);
+    BindAlert(b, a);
+    ps.executeUpdate();
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<AlertRecord>> MysqlTxn::FindAlert(const std::string& source,
+                                                       const std::string& external_id) {
+  return Run("FindAlert", [&]() -> Result<std::optional<AlertRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(std::string("SELECT ") + kAlertColumns +
+                                                  " FROM alerts WHERE source = ? AND external_id = ? FOR UPDATE");
+    Binder(ps).Str(source).Str(external_id);
+    return ReadOptional<AlertRecord>(ps, ReadAlert);
+  });
+}
+
+}  // namespace jiuzhu::mysql

@@ -81,6 +81,11 @@ class MysqlTxn final : public StoreTxn {
   Status InsertCreditRecord(const CreditRecord& record) override;
   Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& id_hash) override;
 
+  // --- alerts (issue 7) ---
+  Status InsertAlert(const AlertRecord& alert) override;
+  Result<std::optional<AlertRecord>> FindAlert(const std::string& source,
+                                               const std::string& external_id) override;
+
   Status Savepoint() override;
   Status RollbackToSavepoint() override;
   Status ReleaseSavepoint() override;

@@ -513,7 +513,8 @@ BoardCount ReadBoardCount(const Stmt& st) {
 constexpr const char* kFastTrackApprovalSql =
     "SELECT c.id, c.programme, c.village_id, c.org_path, c.decided_at, "
     "COALESCE((SELECT e.actor FROM audit_events e WHERE e.case_id = c.id AND e.action = 'approve' "
-    "ORDER BY e.seq DESC LIMIT 1), '') "
+    "ORDER BY e.seq DESC LIMIT 1), ''), "
+    "EXISTS (SELECT 1 FROM alerts a WHERE a.case_id = c.id AND a.status = 'matched') "
     "FROM cases c WHERE c.decided_at >= ? AND c.decided_at < ? AND c.route = 'fast_track' "
     "AND c.state IN ('refer', 'feedback', 'monitor', 'closed') AND substr(c.org_path, 1, ?) = ? "
     "AND NOT EXISTS (SELECT 1 FROM audit_items i WHERE i.case_id = c.id AND i.approved_at = c.decided_at) "
@@ -531,6 +532,7 @@ Result<std::vector<FastTrackApproval>> SelectFastTrackApprovals(Conn& c, const s
     a.org_path = s.Text(3);
     a.approved_at = s.Int(4);
     a.approver = s.Text(5);
+    a.flagged = s.Int(6) != 0;
     return a;
   });
 }
@@ -649,6 +651,32 @@ Result<std::vector<CreditRecord>> SelectCredits(Conn& c, const CreditQuery& q) {
   if (q.recorded_to > 0) st.Bind(i++, q.recorded_to);
   st.Bind(i++, static_cast<std::int64_t>(q.limit));
   return Collect<CreditRecord>(st, "list credit records", ReadCredit);
+}
+
+constexpr const char* kAlertColumns =
+    "id, received_at, received_by, source, kind, external_id, id_hash, id_masked, occurred_at, "
+    "amount_fen, details, status, error, case_id, task_id, org_path, raw";
+
+AlertRecord ReadAlert(const Stmt& s) {
+  AlertRecord a;
+  a.id = s.Int(0);
+  a.received_at = s.Int(1);
+  a.received_by = s.Text(2);
+  a.source = s.Text(3);
+  a.kind = s.Text(4);
+  a.external_id = s.Text(5);
+  a.id_hash = s.Text(6);
+  a.id_masked = s.Text(7);
+  a.occurred_at = s.Int(8);
+  a.amount_fen = s.Int(9);
+  a.details = s.Text(10);
+  a.status = s.Text(11);
+  a.error = s.Text(12);
+  a.case_id = s.Int(13);
+  a.task_id = s.Int(14);
+  a.org_path = s.Text(15);
+  a.raw = s.Text(16);
+  return a;
 }
 
 Status InsertOrConflict(Stmt& st, const char* what, const std::string& which) {
@@ -835,6 +863,28 @@ class SqliteTxn final : public StoreTxn {
     st.Bind(9, r.reason).Bind(10, r.category).Bind(11, r.amount_to_recover_fen);
     st.Bind(12, r.recorded_by).Bind(13, r.recorded_at).Bind(14, r.ban_until);
     return InsertOrConflict(st, "insert credit record", "credit record " + std::to_string(r.id));
+  }
+
+  Status InsertAlert(const AlertRecord& a) override {
+    Stmt st(c(), std::string("INSERT INTO alerts (") + kAlertColumns +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.Bind(1, a.id).Bind(2, a.received_at).Bind(3, a.received_by).Bind(4, a.source).Bind(5, a.kind);
+    st.BindNullableText(6, a.external_id.empty() ? nullptr : &a.external_id);
+    st.Bind(7, a.id_hash).Bind(8, a.id_masked).Bind(9, a.occurred_at).Bind(10, a.amount_fen);
+    st.Bind(11, a.details).Bind(12, a.status).Bind(13, a.error).Bind(14, a.case_id);
+    st.Bind(15, a.task_id).Bind(16, a.org_path).Bind(17, a.raw);
+    return InsertOrConflict(st, "insert alert",
+                            "alert " + a.source + "/" + a.external_id);
+  }
+
+  Result<std::optional<AlertRecord>> FindAlert(const std::string& source,
+                                               const std::string& external_id) override {
+    Stmt st(c(), std::string("SELECT ") + kAlertColumns +
+                     " FROM alerts WHERE source = ? AND external_id = ?");
+    st.Bind(1, source).Bind(2, external_id);
+    JZ_ASSIGN_OR_RETURN(auto rows, Collect<AlertRecord>(st, "find alert", ReadAlert));
+    if (rows.empty()) return std::optional<AlertRecord>();
+    return std::optional<AlertRecord>(std::move(rows[0]));
   }
 
   Result<std::vector<CreditRecord>> ListCreditRecords(const std::string& id_hash) override {
@@ -1720,6 +1770,28 @@ Result<std::vector<AuditItemRecord>> SqliteStore::ListAuditItems(const AuditItem
 Result<std::vector<CreditRecord>> SqliteStore::ListCreditRecords(const CreditQuery& q) {
   JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
   return SelectCredits(lease.conn(), q);
+}
+
+Result<std::vector<AlertRecord>> SqliteStore::ListAlerts(const AlertQuery& q) {
+  if (q.limit <= 0 || (q.org_paths.empty() && !q.unmatched_too)) return std::vector<AlertRecord>{};
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id < ?";
+  if (!q.status.empty()) sql += " AND status = ?";
+  if (q.case_id != 0) sql += " AND case_id = ?";
+  std::string scope;
+  for (size_t i = 0; i < q.org_paths.size(); ++i) {
+    scope += (scope.empty() ? "" : " OR ") + std::string("(case_id <> 0 AND substr(org_path, 1, ?) = ?)");
+  }
+  if (q.unmatched_too) scope += (scope.empty() ? "" : " OR ") + std::string("case_id = 0");
+  sql += " AND (" + scope + ") ORDER BY id DESC LIMIT ?";
+  Stmt st(lease.conn(), sql);
+  int i = 1;
+  st.Bind(i++, q.before_id > 0 ? q.before_id : INT64_MAX);
+  if (!q.status.empty()) st.Bind(i++, q.status);
+  if (q.case_id != 0) st.Bind(i++, q.case_id);
+  for (const auto& p : q.org_paths) st.Bind(i++, static_cast<std::int64_t>(p.size())).Bind(i++, p);
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  return Collect<AlertRecord>(st, "list alerts", ReadAlert);
 }
 
 }  // namespace jiuzhu

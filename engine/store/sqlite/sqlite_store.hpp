@@ -97,6 +97,7 @@ class SqliteStore final : public CaseStore {
   Result<std::vector<PopulationEntry>> ListAuditPopulation(std::int64_t sample_id) override;
   Result<std::vector<AuditItemRecord>> ListAuditItems(const AuditItemQuery& q) override;
   Result<std::vector<CreditRecord>> ListCreditRecords(const CreditQuery& q) override;
+  Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override;
   // Deletes in batches of 1,000 rows, each committed on its own: on an error
   // the batches before it stay deleted.
   Result<std::int64_t> PurgeIdempotency(Micros before) override;
