@@ -1,4 +1,4 @@
--- Data-comparison and sensor alerts (监测预警); see migrations/sqlite/0009_alerts.sql.
+-- Data-comparison and sensor alerts (监测预警); see migrations/sqlite/0008_alerts.sql.
 -- external_id NULL when the feed sent none (a unique index allows many NULLs).
 CREATE TABLE alerts (
   id          BIGINT       NOT NULL,

@@ -2,7 +2,7 @@
 -- household or not (issue 7); matched ones flag the case for post-audit sampling (issue 6).
 -- external_id: the feed's own id, NULL when it sent none; a resend with the same
 -- (source, external_id) finds the stored alert instead of a second one.
--- Keep in lockstep with migrations/mysql/0009_alerts.sql.
+-- Keep in lockstep with migrations/mysql/0008_alerts.sql.
 CREATE TABLE alerts (
   id          INTEGER PRIMARY KEY,
   received_at INTEGER NOT NULL,
