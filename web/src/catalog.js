@@ -66,8 +66,12 @@ export function taskKinds() {
   return Array.from(seen, ([kind, name]) => ({ kind, name }))
 }
 
+// Post-audit tasks hang off the case's monitoring stage, and the API labels
+// them with that stage's task name (救助后回访); the catalogue's own names win.
+const OWN_KIND_NAMES = ['post_audit', 'post_audit_reverify', 'post_audit_decision']
+
 export function kindName(kind, apiLabel) {
-  return label('kinds', kind, apiLabel)
+  return label('kinds', kind, OWN_KIND_NAMES.includes(kind) ? undefined : apiLabel)
 }
 
 export function unitName(id) {
