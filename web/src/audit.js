@@ -287,6 +287,8 @@ export function passRateOption(rows) {
       type: 'bar',
       data: s.values,
       barMaxWidth: 28,
+      // A 0 % bar has no height: the number on top keeps it visible.
+      label: { show: true, position: 'top', formatter: (p) => (p.value === null || p.value === undefined ? '' : `${p.value}%`) },
       itemStyle: { color: PALETTE[i % PALETTE.length] },
     })),
   }
@@ -310,6 +312,8 @@ export function categoriesOption(categories, names) {
   for (const [c, v] of Object.entries(categories || {})) {
     if (!CATEGORIES.includes(c)) data.push({ name: names[c] || c, value: Number(v) || 0 })
   }
+  // Empty categories stay in the legend but get no slice label.
+  for (const d of data) if (!d.value) d.label = { show: false }
   return {
     animation: false,
     tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },

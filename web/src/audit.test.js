@@ -174,6 +174,8 @@ test('pass-rate chart: months sorted, one series per unit, gaps where nothing is
   assert.deepEqual(o.xAxis.data, months)
   assert.equal(o.yAxis.max, 100)
   assert.deepEqual(o.series.map((s) => s.data), [[30, 90], [null, null]])
+  assert.equal(o.series[0].label.formatter({ value: 0 }), '0%')
+  assert.equal(o.series[1].label.formatter({ value: null }), '')
   assert.equal(describePassRate(ROWS), '大武口区 2026-09 30%，大武口区 2026-11 90%')
   assert.deepEqual(passRateOption([]).series, [])
 })
@@ -182,6 +184,7 @@ test('categories chart', () => {
   const names = { undeclared_income: '隐瞒收入', assets: '资产', household_members: '家庭成员', other: '其他' }
   const o = categoriesOption({ assets: 2, undeclared_income: 1, other: 0, household_members: 0 }, names)
   assert.deepEqual(o.series[0].data.map((d) => [d.name, d.value]), [['隐瞒收入', 1], ['资产', 2], ['家庭成员', 0], ['其他', 0]])
+  assert.deepEqual(o.series[0].data.map((d) => !d.label || d.label.show !== false), [true, true, false, false])
   assert.equal(describeCategories({ assets: 2 }, names), '隐瞒收入 0，资产 2，家庭成员 0，其他 0')
   // A category the page does not know yet still appears.
   assert.equal(categoriesOption({ vehicles: 1 }, names).series[0].data.at(-1).name, 'vehicles')
