@@ -9,7 +9,8 @@
 //  5. li.na (星海镇) re-verifies it from the case page; chen.jing, who approved the
 //     case, is told she cannot decide; wei.dong revokes with an amount to recover.
 //  6. The case shows 已撤销, the red credit banner, the post-audit steps and the
-//     facts of the approval; the statistics count the revocation and draw the charts.
+//     facts of the approval; the same household reported again shows the credit
+//     record to its approver; the statistics count the revocation and draw the charts.
 import { apiAs, assert, confirmBox, fill, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
 
 const STREET = '640202100' // 星海镇, li.na's street
@@ -160,6 +161,23 @@ await scenario('auditor-sampling', async ({ base, browser }) => {
   assert((await revokeFact.getAttribute('data-actor')) === 'wei.dong', 'the revocation is among the decisions with its facts')
   assert((await page.locator('[data-test=post-audit-amount]').innerText()).includes('1,200.00'), 'the item shows the amount to recover')
   await shot(page, 'auditor-sampling-revoked')
+  await signOutUi(page)
+
+  step('the same household reported again: its approver sees the credit record')
+  const liNa = await apiAs(base, 'li.na')
+  const full = await liNa.get(`/api/v1/cases/${item.case_id}`)
+  assert(full.id_number_full && /^\d{17}[\dX]$/.test(full.id_number), 'the street sees the full ID number')
+  const again = await liNa.post('/api/v1/cases', {
+    programme: 'dibao', id_number: full.id_number, applicant_name: full.applicant_name, village: full.village,
+  })
+  const newCase = again.case.id
+  assert(newCase !== item.case_id, 'a new case for the same ID')
+  await signInUi(page, base, 'chen.jing')
+  await openCase(page, base, newCase)
+  await page.locator('[data-test=credit-banner]').waitFor()
+  assert((await page.locator('[data-test=credit-banner]').innerText()).includes('隐瞒车辆'), 'the reason is on the new case')
+  await page.locator('[data-test=credit-case]').click()
+  await page.locator(`[data-test=post-audit-item][data-item="${item.id}"][data-status=revoked]`).waitFor()
   await signOutUi(page)
 
   step('the statistics count the revocation and draw the charts')

@@ -412,7 +412,9 @@ export const messages = {
     credit: {
       banner: '失信记录',
       line: '原因：{reason}；快速通道（告知承诺）禁用至 {until}；应追回 {amount}。',
-      recorded: '记录人 {who} · {at} · 案件 {case}',
+      recorded: '记录人 {who} · {at}',
+      revokedCase: '被撤销的案件 {case}',
+      thisCase: '即本案',
     },
     facts: {
       section: '决策依据（容错免责）',
@@ -913,7 +915,9 @@ export const messages = {
     credit: {
       banner: 'Credit record (失信)',
       line: 'Reason: {reason}; fast track barred until {until}; to recover {amount}.',
-      recorded: 'recorded by {who} · {at} · case {case}',
+      recorded: 'recorded by {who} · {at}',
+      revokedCase: 'revoked case {case}',
+      thisCase: 'this case',
     },
     facts: {
       section: 'Decision facts (staff protection)',
