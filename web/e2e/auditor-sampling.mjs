@@ -11,7 +11,7 @@
 //  6. The case shows 已撤销, the red credit banner, the post-audit steps and the
 //     facts of the approval; the same household reported again shows the credit
 //     record to its approver; the statistics count the revocation and draw the charts.
-import { apiAs, assert, confirmBox, fill, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
+import { apiAs, assert, choose, confirmBox, fill, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
 
 const STREET = '640202100' // 星海镇, li.na's street
 
@@ -119,10 +119,16 @@ await scenario('auditor-sampling', async ({ base, browser }) => {
   assert(pa.category === 'assets' && pa.found_by === 'zhou.min' && pa.evidence.includes('宁B'), 'the API has the finding')
   await signOutUi(page)
 
-  step('li.na re-verifies it from the case page')
+  step('li.na finds the re-verification in 待认领 and does it from the case page')
   await signInUi(page, base, 'li.na')
-  await openCase(page, base, item.case_id)
+  await page.locator('[data-test=tab-queue]').click()
+  await choose(page, 'filter-kind', '事后抽查街道复核')
+  const reverifyRow = page.locator(`[data-test=inbox-table] tr:has([data-test=inbox-row][data-task="${pa.task_id}"])`)
+  await reverifyRow.waitFor()
+  assert((await reverifyRow.innerText()).includes('事后抽查街道复核'), 'the inbox names the task by its own kind')
+  await reverifyRow.locator('[data-test=household]').click()
   await page.locator('[data-test=post-audit-form][data-step=reverification]').waitFor()
+  assert(page.url().includes(`task=${pa.task_id}`), 'opened from the inbox with its task')
   await page.locator('[data-test=reverify-yes]').click()
   await fill(page, 'reverify-notes', '入户核实：车辆登记在申请人名下，属实')
   await page.locator('[data-test=post-audit-submit]').click()
