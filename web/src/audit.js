@@ -24,7 +24,10 @@ export function isPostAuditKind(kind) {
 export const STRATA = ['district', 'street', 'approver', 'programme']
 export const CATEGORIES = ['undeclared_income', 'assets', 'household_members', 'other']
 export const ITEM_STATUSES = ['pending', 'confirmed', 'reverifying', 'awaiting_decision', 'upheld', 'adjusted', 'revoked']
-export const DECISION_ACTIONS = ['approve', 'reject', 'send_back', 'revoke']
+// Decisions shown with their facts: the approval stage's, the revocation, and
+// the district's post-audit decision to uphold or adjust (a revocation is
+// recorded as `revoke` alone).
+export const DECISION_ACTIONS = ['approve', 'reject', 'send_back', 'revoke', 'post_audit_decision']
 
 // Today's date on Beijing time (the API reads bare dates as Beijing dates).
 export function beijingToday(now = new Date()) {
@@ -187,6 +190,23 @@ export function postAuditWork(kase, workable, preferred) {
 // Decision events of a timeline (approve / reject / send back / revoke), oldest first.
 export function decisionEvents(timeline) {
   return (timeline || []).filter((e) => e && DECISION_ACTIONS.includes(e.action)).sort((a, b) => (a.seq || 0) - (b.seq || 0))
+}
+
+// The post-audit item a decision event acted on (payload.item on a post-audit
+// decision, payload.post_audit_item on a revocation), from the case's list.
+// Audit payloads carry ids as JSON numbers above 2^53, which JSON.parse rounds;
+// the list has them as strings. So: the exact id if it matches, else the one
+// item whose id rounds to the same double (a case's items come from different
+// samples, so their ids are far apart), else null.
+export function eventAuditItem(event, items) {
+  const p = (event && event.payload) || {}
+  const id = p.post_audit_item ?? p.item
+  if (id === undefined || id === null) return null
+  const list = (items || []).filter(Boolean)
+  const exact = list.find((i) => String(i.id) === String(id))
+  if (exact) return exact
+  const near = list.filter((i) => Number(i.id) === Number(id))
+  return near.length === 1 ? near[0] : null
 }
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v)

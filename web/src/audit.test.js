@@ -1,7 +1,7 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  activeCredit, addDays, beijingToday, categoriesOption, decisionEvents, defaultPeriod, defaultStatsPeriod, describeCategories,
+  activeCredit, addDays, eventAuditItem, beijingToday, categoriesOption, decisionEvents, defaultPeriod, defaultStatsPeriod, describeCategories,
   describePassRate, factRows, isAuditor, isPostAuditKind, itemSteps, monthsBefore, passRateOption, passRateSeries, percentText,
   postAuditWork, rateText, sampleBody, statsTotals, stratumLabel, unitNamesFromItems, validateSample,
 } from './audit.js'
@@ -124,6 +124,20 @@ test('decision events and the facts they were taken on', () => {
   const tl = [
     { seq: 9, action: 'revoke' }, { seq: 2, action: 'assess' }, { seq: 5, action: 'approve' }, { seq: 6, action: 'send_back' },
   ]
+  assert.deepEqual(decisionEvents([...tl, { seq: 8, action: 'post_audit_decision' }, { seq: 7, action: 'post_audit_finding' }]).map((e) => e.seq), [5, 6, 8, 9])
+  // The item a decision acted on; ids may be numbers in payloads and strings in lists.
+  const items = [{ id: '383336145874071552' }, { id: '2' }]
+  assert.equal(eventAuditItem({ payload: { post_audit_item: '383336145874071552' } }, items), items[0])
+  // As JSON.parse hands it over: rounded to 383336145874071550.
+  assert.equal(eventAuditItem(JSON.parse('{"payload":{"post_audit_item":383336145874071552}}'), items), items[0])
+  // Two items rounding to the same double: no guess.
+  const twins = [{ id: '383336145878265856' }, { id: '383336145878265858' }]
+  assert.equal(eventAuditItem(JSON.parse('{"payload":{"item":383336145878265856}}'), twins), null)
+  assert.equal(eventAuditItem({ payload: { item: '383336145878265858' } }, twins), twins[1])
+  assert.equal(eventAuditItem({ payload: { item: 2 } }, items), items[1])
+  assert.equal(eventAuditItem({ payload: { item: 3 } }, items), null)
+  assert.equal(eventAuditItem({ payload: {} }, items), null)
+  assert.equal(eventAuditItem(null, items), null)
   assert.deepEqual(decisionEvents(tl).map((e) => e.seq), [5, 6, 9])
   const rows = factRows({
     route: 'fast_track',

@@ -438,6 +438,8 @@ export const messages = {
       pledgeYes: '已签署（{name}，{at}）',
       pledgeNo: '未签署',
       decisionReason: '决定理由',
+      finding: '抽查核查结论',
+      reverification: '街道复核',
     },
     board: {
       title: '督办看板',
@@ -941,6 +943,8 @@ export const messages = {
       pledgeYes: 'signed ({name}, {at})',
       pledgeNo: 'not signed',
       decisionReason: 'Reason',
+      finding: 'Post-audit finding',
+      reverification: 'Street re-verification',
     },
     board: {
       title: 'Supervision board',
