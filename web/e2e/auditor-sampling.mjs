@@ -11,7 +11,7 @@
 //  6. The case shows 已撤销, the red credit banner, the post-audit steps and the
 //     facts of the approval; the same household reported again shows the credit
 //     record to its approver; the statistics count the revocation and draw the charts.
-import { apiAs, assert, choose, confirmBox, fill, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
+import { apiAs, assert, choose, confirmBox, failNext, fill, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
 
 const STREET = '640202100' // 星海镇, li.na's street
 
@@ -110,6 +110,15 @@ await scenario('auditor-sampling', async ({ base, browser }) => {
   await page.locator('[data-test=finding-discrepancy]').click()
   await page.locator('[data-test=category-assets]').click()
   await fill(page, 'evidence', '车辆登记：宁B·12345 小型轿车，2024 年购入，申报时未说明')
+  // A refusal from the server is explained and what was typed stays.
+  await failNext(page, '**/api/v1/post-audit/items/*/finding', 403, {
+    type: 'https://jiuzhu.example/problems/forbidden', title: '没有办理此事项的权限', detail: 'not an auditor of this unit',
+  })
+  await page.locator('[data-test=post-audit-submit]').click()
+  await confirmBox(page)
+  await page.locator('[data-test=post-audit-error][data-status="403"]').waitFor()
+  assert((await page.locator('[data-test=post-audit-error]').innerText()).includes('not an auditor of this unit'), 'the server’s detail is shown')
+  assert((await page.locator('textarea[data-test=evidence], [data-test=evidence] textarea').first().inputValue()).includes('宁B'), 'the evidence typed stays')
   await page.locator('[data-test=post-audit-submit]').click()
   await confirmBox(page)
   await page.locator(`[data-test=post-audit-item][data-item="${item.id}"][data-status=reverifying]`).waitFor()
