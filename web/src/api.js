@@ -189,6 +189,21 @@ export const api = {
     request('POST', `/api/v1/tasks/${enc(taskId)}/reassign`, { body: { to_user: toUser, reason } }),
   remind: (taskId, message) => request('POST', `/api/v1/tasks/${enc(taskId)}/remind`, { body: { message } }),
 
+  // Post-audit of the fast track (事后抽查) and credit records (失信).
+  auditPopulation: (query) => request('GET', '/api/v1/post-audit/population', { query }),
+  auditSamples: (query) => request('GET', '/api/v1/post-audit/samples', { query }),
+  auditSample: (id) => request('GET', `/api/v1/post-audit/samples/${enc(id)}`),
+  createAuditSample: (body, idempotencyKey) => request('POST', '/api/v1/post-audit/samples', { body, idempotencyKey }),
+  drawAuditSample: (id, idempotencyKey) =>
+    request('POST', `/api/v1/post-audit/samples/${enc(id)}/draw`, { body: {}, idempotencyKey }),
+  verifyAuditSample: (id) => request('GET', `/api/v1/post-audit/samples/${enc(id)}/verify`),
+  auditItems: (query) => request('GET', '/api/v1/post-audit/items', { query }),
+  // step: finding | reverification | decision
+  auditItemStep: (itemId, step, body, idempotencyKey) =>
+    request('POST', `/api/v1/post-audit/items/${enc(itemId)}/${enc(step)}`, { body, idempotencyKey }),
+  auditStats: (query) => request('GET', '/api/v1/post-audit/stats', { query }),
+  creditRecords: (query) => request('GET', '/api/v1/credit-records', { query }),
+
   // Notifications (the bell).
   notifications: (query) => request('GET', '/api/v1/notifications', { query }),
   markNotificationRead: (id) => request('POST', `/api/v1/notifications/${enc(id)}/read`, { body: {} }),

@@ -55,6 +55,10 @@ export function decisionsFor(programmeCode, stage) {
   return (s && s.decisions) || []
 }
 
+// Post-audit tasks hang off the case's monitoring stage, and the API labels
+// them with that stage's task name (救助后回访); the catalogue's own names win.
+const OWN_KIND_NAMES = ['post_audit', 'post_audit_reverify', 'post_audit_decision']
+
 // Task kinds across programmes, for the inbox filter: [{kind, name}].
 export function taskKinds() {
   const seen = new Map()
@@ -63,11 +67,13 @@ export function taskKinds() {
       if (s.task && !seen.has(s.task)) seen.set(s.task, s.task_name)
     }
   }
+  // Post-audit tasks belong to no programme stage; they are offered too.
+  for (const kind of OWN_KIND_NAMES) if (!seen.has(kind)) seen.set(kind, '')
   return Array.from(seen, ([kind, name]) => ({ kind, name }))
 }
 
 export function kindName(kind, apiLabel) {
-  return label('kinds', kind, apiLabel)
+  return label('kinds', kind, OWN_KIND_NAMES.includes(kind) ? undefined : apiLabel)
 }
 
 export function unitName(id) {

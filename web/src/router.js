@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { session } from './session.js'
 import { setUnauthenticatedHandler } from './api.js'
 import { isSupervisor } from './board.js'
+import { isAuditor } from './audit.js'
 import LoginView from './views/LoginView.vue'
 import InboxView from './views/InboxView.vue'
 import CaseView from './views/CaseView.vue'
@@ -18,6 +19,8 @@ export const router = createRouter({
     { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue') },
     // Loaded on demand: it brings ECharts, which no other page needs.
     { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },
+    // Also on demand (ECharts too): the auditors' sampling page.
+    { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { auditor: true } },
     { path: '/:rest(.*)*', name: 'not-found', component: NotFoundView, meta: { public: true } },
   ],
 })
@@ -28,6 +31,7 @@ router.beforeEach((to) => {
   }
   if (to.name === 'login' && session.token && !to.query.expired) return { name: 'inbox' }
   if (to.meta.supervisor && !isSupervisor(session.user)) return { name: 'inbox' }
+  if (to.meta.auditor && !isAuditor(session.user)) return { name: 'inbox' }
   return true
 })
 
