@@ -637,6 +637,11 @@ TEST_P(ApiTest, PostAuditRoutesRefuseTheWrongPeopleAndBadInput) {
   const Json params = {{"period_from", "2026-02-01"}, {"period_to", "2026-03-01"}, {"rate", "100%"}};
   EXPECT_TRUE(IsProblem(api_.Post("/api/v1/post-audit/samples", params, "chen.jing"), 403, "forbidden"));
   EXPECT_EQ(api_.Get("/api/v1/post-audit/population?from=2026-02-01&to=2026-03-01", "chen.jing").status, 403);
+  const HttpResult both = api_.Get("/api/v1/post-audit/population?from=2026-02-01&to=2026-03-01&programme=dibao,tekun", "zhou.min");
+  ASSERT_EQ(both.status, 200) << both.Describe();
+  EXPECT_EQ(both.Json()["size"], 1) << "the dibao case; a list of programmes is accepted";
+  EXPECT_TRUE(IsProblem(api_.Get("/api/v1/post-audit/population?from=2026-02-01&to=2026-03-01&programme=dibao,,tekun", "zhou.min"),
+                        422, "invalid-field", "programmes"));
   HttpResult bad = api_.Post("/api/v1/post-audit/samples",
                              {{"period_from", "2026-02-01"}, {"period_to", "2026-03-01"}, {"rate", "150%"}},
                              "zhou.min");

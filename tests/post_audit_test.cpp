@@ -326,6 +326,16 @@ TEST_P(PostAuditTest, ConfirmedAndUpheldItemsPassAndStatisticsCountThem) {
   ASSERT_TRUE(Reverify({h_.User("zhang.qiang"), items[4].id, true, "户内确有一人未申报"}).ok());
   JZ_ASSERT_OK_AND_ASSIGN(ItemOutcome up, Decide({h_.User("wei.dong"), items[3].id, "uphold", "收入已申报，维持", 0}));
   EXPECT_EQ(up.item.status, kItemUpheld);
+  {
+    // The decision is sealed with the facts it was taken on (容错免责).
+    const auto payload = nlohmann::json::parse(h_.Audit(items[3].case_id).back().payload);
+    EXPECT_EQ(h_.Audit(items[3].case_id).back().action, "post_audit_decision");
+    EXPECT_EQ(payload.at("item"), std::to_string(items[3].id));
+    EXPECT_EQ(payload.at("facts").at("finding").at("category"), "undeclared_income");
+    EXPECT_EQ(payload.at("facts").at("reverification").at("discrepancy_confirmed"), false);
+    EXPECT_EQ(payload.at("facts").at("route"), "fast_track");
+    EXPECT_TRUE(payload.at("facts").contains("assessment"));
+  }
   JZ_ASSERT_OK_AND_ASSIGN(ItemOutcome adj, Decide({h_.User("wei.dong"), items[4].id, "adjust", "按三人户重新核定", 0}));
   EXPECT_EQ(adj.item.status, kItemAdjusted);
   EXPECT_EQ(h_.Case(items[4].case_id)->state, CaseState::kMonitor);

@@ -108,7 +108,13 @@ HttpResponse ApiService::PostAuditPopulation(const HttpRequest& req, const Calle
   p.period_from = period->first;
   p.period_to = period->second;
   p.rate_basis_points = kRateScale;
-  if (const std::string prog = Query(req, "programme"); !prog.empty()) p.programmes = {prog};
+  // programme=dibao,tekun: several programmes, as a sample's parameters may name.
+  const std::string progs = Query(req, "programme");
+  for (size_t start = 0; start < progs.size();) {
+    const size_t comma = std::min(progs.find(',', start), progs.size());
+    p.programmes.push_back(progs.substr(start, comma - start));
+    start = comma + 1;
+  }
   p.org_subtree_path = Query(req, "org_path");
   if (p.org_subtree_path.empty()) {
     for (const auto& b : c.user.roles) {

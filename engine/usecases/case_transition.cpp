@@ -155,6 +155,17 @@ TaskRecord OpenTask(const EngineContext& ctx, const CaseRecord& c, CaseState sta
   return t;
 }
 
+nlohmann::json DecisionFacts(const CaseRecord& c) {
+  nlohmann::json facts = {{"route", RouteName(c.route)}, {"pool", PoolName(c.pool)}};
+  for (const auto& [key, text] : {std::pair{"assessment", &c.assessment_json},
+                                  std::pair{"pledge", &c.pledge_json}}) {
+    if (text->empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+    facts[key] = j.is_discarded() ? nlohmann::json(*text) : j;
+  }
+  return facts;
+}
+
 bool IsSideTask(const TaskRecord& t) { return IsPostAuditTask(t) || t.kind == kTaskAlertReview; }
 
 Status CaseNotFound(CaseId id) { return NotFound("case " + std::to_string(id) + " not found"); }
@@ -353,14 +364,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
       change.event == CaseEvent::kSendBack || change.event == CaseEvent::kRevoke) {
     // 容错免责: a decision carries the facts it was taken on, sealed in its own event, so a
     // good-faith decision can be shown later exactly as the decider saw the case.
-    nlohmann::json facts = {{"route", RouteName(before.route)}, {"pool", PoolName(before.pool)}};
-    for (const auto& [key, text] : {std::pair{"assessment", &before.assessment_json},
-                                    std::pair{"pledge", &before.pledge_json}}) {
-      if (text->empty()) continue;
-      nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-      facts[key] = j.is_discarded() ? nlohmann::json(*text) : j;
-    }
-    payload["facts"] = std::move(facts);
+    payload["facts"] = DecisionFacts(before);
   }
   nlohmann::json opened = nlohmann::json::array();
   for (const auto& t : fx.insert_tasks) opened.push_back({{"id", t.id}, {"kind", t.kind}, {"unit", t.org_unit_id}, {"due", FormatUtc(t.due_at)}});

@@ -43,6 +43,10 @@ Result<CommandOutcome> NoteOnCase(const EngineContext& ctx, StoreTxn& txn, CaseI
                                   const std::string& action, nlohmann::json payload,
                                   std::vector<TaskUpdate> updates, std::vector<TaskRecord> inserts,
                                   Micros now);
+// 容错免责: the facts a decision on `c` is taken on (route, pool, the assessment and the
+// pledge as stored), sealed into the decision's audit event.
+nlohmann::json DecisionFacts(const CaseRecord& c);
+
 // Tasks outside the stage's own work (post-audit, alert review): stage changes leave them
 // open; a terminal transition closes them.
 bool IsSideTask(const TaskRecord& t);

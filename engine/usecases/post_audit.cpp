@@ -349,8 +349,8 @@ Result<DrawOutcome> DrawAuditSample(const EngineContext& ctx, StoreTxn& txn,
                         NewPostAuditTask(ctx, *c, kTaskPostAudit, kAuditorRole, Tier::kDistrict,
                                          RuleFor(ctx, c->programme).audit_task_working_days, now));
     item.task_id = task.id;
-    nlohmann::json payload = {{"sample", sample.id},
-                              {"item", item.id},
+    nlohmann::json payload = {{"sample", std::to_string(sample.id)},
+                              {"item", std::to_string(item.id)},
                               {"seed", sample.seed},
                               {"population_hash", result.population_hash},
                               {"sample_hash", result.sample_hash},
@@ -429,7 +429,9 @@ Result<ItemOutcome> RecordFinding(const EngineContext& ctx, StoreTxn& txn,
     item.status = kItemConfirmed;
     item.task_id = 0;
   }
-  nlohmann::json payload = {{"item", item.id}, {"sample", item.sample_id}, {"result", req.result}};
+  nlohmann::json payload = {{"item", std::to_string(item.id)},
+                            {"sample", std::to_string(item.sample_id)},
+                            {"result", req.result}};
   if (discrepancy) payload["category"] = req.category;
   if (!req.evidence.empty()) payload["evidence"] = req.evidence;
   JZ_ASSIGN_OR_RETURN(CommandOutcome cmd,
@@ -460,7 +462,7 @@ Result<ItemOutcome> RecordReverification(const EngineContext& ctx, StoreTxn& txn
                             .dump();
   item.reverified_by = req.actor.username;
   item.reverified_at = now;
-  const nlohmann::json payload = {{"item", item.id},
+  const nlohmann::json payload = {{"item", std::to_string(item.id)},
                                   {"discrepancy_confirmed", req.discrepancy_confirmed},
                                   {"notes", req.notes}};
   JZ_ASSIGN_OR_RETURN(CommandOutcome cmd,
@@ -512,7 +514,7 @@ Result<ItemOutcome> DecidePostAudit(const EngineContext& ctx, StoreTxn& txn,
     change.facts.reason_given = true;
     change.payload["reason"] = req.reason;
     change.payload["amount_to_recover_fen"] = req.amount_to_recover_fen;
-    change.payload["post_audit_item"] = item.id;
+    change.payload["post_audit_item"] = std::to_string(item.id);
     change.payload["category"] = item.category;
     // Revoking closes every active task of the case, the decision task
     // included (done: the actor holds its role at its unit).
@@ -538,7 +540,17 @@ Result<ItemOutcome> DecidePostAudit(const EngineContext& ctx, StoreTxn& txn,
     out.credit = credit;
   } else {
     item.status = d == "uphold" ? kItemUpheld : kItemAdjusted;
-    const nlohmann::json payload = {{"item", item.id}, {"decision", d}, {"reason", req.reason}};
+    JZ_ASSIGN_OR_RETURN(std::optional<CaseRecord> c, txn.LockCase(item.case_id));
+    if (!c) return Internal("case of item " + std::to_string(item.id) + " vanished");
+    // 容错免责: the case as it stood, and what the audit and the re-verification found.
+    nlohmann::json facts = DecisionFacts(*c);
+    facts["finding"] = {{"category", item.category}, {"evidence", item.evidence}, {"by", item.found_by}};
+    const nlohmann::json rv = nlohmann::json::parse(item.reverification, nullptr, false);
+    if (!rv.is_discarded()) facts["reverification"] = rv;
+    nlohmann::json payload = {{"item", std::to_string(item.id)},
+                              {"decision", d},
+                              {"reason", req.reason},
+                              {"facts", std::move(facts)}};
     JZ_ASSIGN_OR_RETURN(out.command,
                         NoteOnCase(ctx, txn, item.case_id, it.binding, req.actor.username,
                                    "post_audit_decision", payload,
