@@ -90,6 +90,7 @@ TEST_P(AlertsTest, MatchedAlertOpensAReviewTaskAndLinksTheAlertInTheTrail) {
   const auto audit = h_.Audit(id);
   EXPECT_EQ(audit.back().action, "alert");
   EXPECT_EQ(audit.back().actor, "feed.bigdata");
+  EXPECT_EQ(audit.back().org_unit_id, "640200") << "the feed's binding for 石嘴山市";
   EXPECT_NE(audit.back().payload.find(std::to_string(out.alert.id)), std::string::npos);
 
   // The same alert sent again changes nothing.

@@ -151,6 +151,11 @@ Result<AlertOutcome> IngestAlert(const EngineContext& ctx, const AlertRules& rul
                             {"details", a.details}};
   if (a.amount_fen != 0) payload["amount_fen"] = a.amount_fen;
   if (!a.external_id.empty()) payload["external_id"] = a.external_id;
+  // The event names the feed's binding for the household's city when it has one there.
+  for (const auto& b : actor.roles) {
+    const OrgUnitRecord* u = b.role == kFeedRole ? ctx.org->Find(b.org_unit_id) : nullptr;
+    if (u != nullptr && c->org_path.compare(0, u->path.size(), u->path) == 0) binding = b;
+  }
   JZ_ASSIGN_OR_RETURN(CommandOutcome cmd, NoteOnCase(ctx, txn, c->id, *binding, actor.username, "alert",
                                                      std::move(payload), {}, {task}, now));
   JZ_RETURN_IF_ERROR(txn.InsertAlert(a));
