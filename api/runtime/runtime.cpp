@@ -119,6 +119,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   JZ_ASSIGN_OR_RETURN(rt->escalation_, EscalationPolicy::LoadFile(
                                            options.workflows_dir + "/escalation.json", rt->programmes_));
   JZ_ASSIGN_OR_RETURN(rt->policies_, PolicyCatalog::LoadFile(options.workflows_dir + "/policies.json"));
+  JZ_ASSIGN_OR_RETURN(rt->standards_,
+                      StandardsCatalog::LoadDirectory(options.workflows_dir + "/standards"));
   JZ_ASSIGN_OR_RETURN(rt->calendar_fingerprint_,
                       CalendarFingerprint(options.workflows_dir + "/calendars"));
   rt->lifecycle_ = std::make_unique<MsmLifecycle>();
@@ -146,6 +148,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   rt->ctx_.lifecycle = rt->lifecycle_.get();
   rt->ctx_.ids = rt->ids_.get();
   rt->ctx_.clock = clock;
+  rt->ctx_.standards = &rt->standards_;
+  rt->ctx_.policies = &rt->policies_;
   rt->ctx_.id_gen = rt->id_gen_.get();
   ExecutorOptions eo;
   eo.writers = options.writers > 0 ? options.writers : (rt->dialect_ == "mysql" ? 4 : 1);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/assessment/standards.hpp"
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
@@ -61,6 +62,8 @@ class Runtime {
   const EscalationPolicy& escalation() const { return escalation_; }
   // Other departments' programmes households may be referred to (workflows/policies.json).
   const PolicyCatalog& policies() const { return policies_; }
+  // Assessment standards per district and year (workflows/standards/*.json).
+  const StandardsCatalog& standards() const { return standards_; }
   // SHA-256 over the calendar files (names and contents): changes when a year's
   // holiday arrangement is edited or added.
   const std::string& calendar_fingerprint() const { return calendar_fingerprint_; }
@@ -81,6 +84,7 @@ class Runtime {
   WorkingCalendar calendar_;
   EscalationPolicy escalation_;
   PolicyCatalog policies_;
+  StandardsCatalog standards_;
   std::string calendar_fingerprint_;
   OrgTree org_;
   EngineContext ctx_;
