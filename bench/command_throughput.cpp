@@ -386,6 +386,10 @@ class TimingStore final : public CaseStore {
   Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) override {
     return in_.ListTasksForCase(id);
   }
+  Result<std::vector<ReferralRecord>> ListDepartmentReferrals(
+      const DepartmentReferralQuery& q) override {
+    return in_.ListDepartmentReferrals(q);
+  }
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) override {
     return in_.ListReferralsForCase(id);
   }

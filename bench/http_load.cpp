@@ -541,11 +541,9 @@ int main(int argc, char** argv) {
         }
         const std::string base = "/api/v1/cases/" + case_id + "/";
         const Json assessment = {
-            {"members", {{{"name", name}, {"relation", "self"}, {"severe_disability", true}, {"can_work", false}},
-                         {{"name", "配偶"}, {"relation", "spouse"}}}},
-            {"annual_income_yuan", 12000},
-            {"dibao_line_monthly_yuan", 790},
-            {"low_income_line_monthly_yuan", 1185}};
+            {"members", {{{"name", name}, {"relation", "self"}, {"age", 52}, {"circumstances", {"severe_disability"}}},
+                         {{"name", "配偶"}, {"relation", "spouse"}, {"age", 50}}}},
+            {"income", {{{"kind", "wages"}, {"monthly_yuan", Json(std::vector<int>(12, 1000))}}}}};
         ok = ok && command(1, reviewer, base + "accept", Json::object(), "assess", 200);
         ok = ok && command(2, reviewer, base + "assess", {{"assessment", assessment}}, "commit", 200);
         ok = ok && command(3, reviewer, base + "pledge",

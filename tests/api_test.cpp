@@ -47,16 +47,14 @@ std::string Utc(const std::string& local) { return FormatUtc(At(local)); }
 
 // --- request bodies ---------------------------------------------------------
 
-// Puts a household of the applicant and a spouse in the relief pool (500 a month each
-// against a dibao line of 790), as EngineHarness::ReliefAssessment.
+// Puts a household of the applicant and a spouse in the relief pool (450 a month each
+// against 大武口区's dibao line of 790), as EngineHarness::ReliefAssessment.
 Json Assessment(const std::string& name) {
-  return {
-      {"members",
-       {{{"name", name}, {"relation", "self"}, {"severe_disability", true}, {"can_work", false}},
-        {{"name", "配偶"}, {"relation", "spouse"}}}},
-      {"annual_income_yuan", 12000},
-      {"dibao_line_monthly_yuan", 790},
-      {"low_income_line_monthly_yuan", 1185}};
+  return {{"members",
+           {{{"name", name}, {"relation", "self"}, {"age", 52},
+             {"circumstances", {"severe_disability"}}},
+            {{"name", "配偶"}, {"relation", "spouse"}, {"age", 50}}}},
+          {"income", {{{"kind", "wages"}, {"monthly_yuan", Json(std::vector<int>(12, 1000))}}}}};
 }
 
 Json Pledge(const std::string& name) {
@@ -499,6 +497,9 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   EXPECT_EQ(delegated.status, 200) << delegated.Describe();
   EXPECT_EQ(CompleteTask(intake, {{"decision", "accept"}}, "zhang.qiang").value("state", ""),
             "assess");
+  const HttpResult preview = api_.Post("/api/v1/cases/" + a + "/assessment/preview",
+                                       {{"assessment", Assessment("张秀英")}}, "li.na");
+  EXPECT_EQ(preview.status, 200) << preview.Describe();
   EXPECT_EQ(
       Command(a, "assess", {{"assessment", Assessment("张秀英")}}, "li.na").value("state", ""),
       "commit");
@@ -512,9 +513,13 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   EXPECT_EQ(Command(a, "pledge", {{"pledge", Pledge("张秀英")}}, "li.na").value("state", ""),
             "approve");
   EXPECT_EQ(Command(a, "approve", Json::object(), "chen.jing").value("state", ""), "refer");
+  const HttpResult proposals = api_.Get("/api/v1/cases/" + a + "/referral-proposals", "chen.jing");
+  EXPECT_EQ(proposals.status, 200) << proposals.Describe();
   EXPECT_EQ(
       Command(a, "refer", {{"referrals", Referrals({"canlian"})}}, "chen.jing").value("state", ""),
       "feedback");
+  const HttpResult referral_inbox = api_.Get("/api/v1/referrals", "he.ping");
+  EXPECT_EQ(referral_inbox.status, 200) << referral_inbox.Describe();
   EXPECT_EQ(Command(a, "feedback", ValidBodyFor("feedback", ""), "he.ping").value("state", ""),
             "feedback");
   EXPECT_EQ(Command(a, "monitor", Json::object(), "chen.jing").value("state", ""), "monitor");
@@ -752,6 +757,107 @@ TEST_P(ApiTest, AlertsAreKeptWhateverHappensToThem) {
   EXPECT_EQ(all.Json()["items"].size(), 3u) << all.body;
   EXPECT_TRUE(api_.Get("/api/v1/alerts", "li.na").Json()["items"].empty());
   EXPECT_EQ(api_.Get("/api/v1/alerts?status=lost", "sun.li").status, 422);
+// The assessment form's live preview: the calculator with the case district's standards,
+// every figure returned, nothing written; bad facts get a problem naming the field.
+TEST_P(ApiTest, AssessmentPreviewComputesWithoutWriting) {
+  const std::string id = Discover("wang.hua", 11, "周桂兰");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Command(id, "accept", Json::object(), "li.na").value("state", ""), "assess");
+  const std::string before = h_.Fingerprint();
+  const std::string path = "/api/v1/cases/" + id + "/assessment/preview";
+  const HttpResult r = api_.Post(path, {{"assessment", Assessment("周桂兰")}}, "li.na");
+  ASSERT_EQ(r.status, 200) << r.Describe();
+  const Json a = r.Json()["assessment"];
+  EXPECT_EQ(a["pool"], "relief");
+  EXPECT_EQ(a["eligible_programmes"], Json({"dibao"}));
+  EXPECT_EQ(a["standards"]["district"], "640202");
+  EXPECT_EQ(a["standards"]["year"], 2026);
+  EXPECT_EQ(a["income"]["circumstance_deduction"]["yuan"], "1200.00");
+  EXPECT_EQ(a["income"]["per_capita_monthly"]["yuan"], "450.00");
+  EXPECT_FALSE(a["reasons"].empty());
+  EXPECT_EQ(h_.Fingerprint(), before) << "a preview wrote something";
+
+  Json bad = Assessment("周桂兰");
+  bad["members"][1].erase("age");
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"assessment", bad}}, "li.na"), 422, "invalid-field",
+                        "members[1].age"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, Json::object(), "li.na"), 422, "invalid-field",
+                        "assessment"));
+  // Another district's reviewer cannot see the case, so cannot preview it either.
+  EXPECT_EQ(api_.Post(path, {{"assessment", Assessment("周桂兰")}}, "he.ping").status, 404);
+  EXPECT_EQ(h_.Fingerprint(), before);
+
+  // The command stores the same figures with the facts, and the case takes the pool.
+  EXPECT_EQ(Command(id, "assess", {{"assessment", Assessment("周桂兰")}}, "li.na").value("state", ""),
+            "commit");
+  const Json c = GetCase(id, "li.na");
+  EXPECT_EQ(c["pool"], "relief");
+  EXPECT_EQ(c["assessment"]["income"], a["income"]);
+  EXPECT_EQ(c["assessment"]["household"]["members"][0]["name"], "周桂兰");
+  EXPECT_FALSE(c["assessment"]["assessed_at"].get<std::string>().empty());
+}
+
+// 转介 over HTTP: the proposals for an approved case, a referral confirmed with catalogue
+// policies, the department's referral inbox, the answer; bad requests get a problem.
+TEST_P(ApiTest, ReferralProposalsInboxAndAnswer) {
+  const std::string id = WalkTo("approve", 12, "程桂珍");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Command(id, "approve", Json::object(), "chen.jing").value("state", ""), "refer");
+  const HttpResult p = api_.Get("/api/v1/cases/" + id + "/referral-proposals", "chen.jing");
+  ASSERT_EQ(p.status, 200) << p.Describe();
+  Json canlian;
+  const Json proposed = p.Json();
+  for (const auto& item : proposed["items"]) {
+    if (item["department"] == "canlian") canlian = item;
+  }
+  ASSERT_TRUE(canlian.is_object()) << p.body;
+  EXPECT_EQ(canlian["department_unit"]["id"], "640202D07");
+  EXPECT_EQ(canlian["feedback_working_days"], 10);
+  EXPECT_FALSE(canlian["policies"][0]["reasons"].empty());
+  EXPECT_EQ(api_.Get("/api/v1/cases/" + id + "/referral-proposals", "dept.huinong").status, 404);
+
+  Json bad = Json::array({{{"department", "canlian"}, {"policies", {"yibao_insurance_subsidy"}}}});
+  EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "refer"), {{"referrals", bad}}, "chen.jing"), 422,
+                        "invalid-field", "referrals"));
+  Json typed = Json::array({{{"department", "canlian"}, {"policies", "canlian_nursing_subsidy"}}});
+  EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "refer"), {{"referrals", typed}}, "chen.jing"), 422,
+                        "invalid-field", "referrals.policies"));
+  Json good = Json::array({{{"department", "canlian"}, {"policies", {"canlian_nursing_subsidy"}}},
+                           {{"department", "yibao"}, {"note", "医疗救助"}}});
+  EXPECT_EQ(Command(id, "refer", {{"referrals", good}}, "chen.jing").value("state", ""), "feedback");
+
+  const HttpResult inbox = api_.Get("/api/v1/referrals", "he.ping");
+  ASSERT_EQ(inbox.status, 200) << inbox.Describe();
+  Json mine;
+  const Json pending = inbox.Json();
+  for (const auto& r : pending["items"]) {
+    if (r["case_id"] == id) mine = r;
+  }
+  ASSERT_TRUE(mine.is_object()) << inbox.body;
+  EXPECT_EQ(mine["department"], "canlian");
+  EXPECT_EQ(mine["policies"][0]["name"], "重度残疾人护理补贴");
+  EXPECT_EQ(mine["note"], "重度残疾人护理补贴");
+  EXPECT_EQ(mine["case"]["applicant_name"], "程桂珍");
+  EXPECT_EQ(mine["overdue"], false);
+  EXPECT_TRUE(IsProblem(api_.Get("/api/v1/referrals?status=late", "he.ping"), 422, "invalid-field",
+                        "status"));
+  EXPECT_EQ(api_.Get("/api/v1/referrals", "li.na").status, 403) << "not a department handler";
+
+  Json answer = {{"department", "canlian"}, {"answer", "provided"}, {"details", "护理补贴已发放"},
+                 {"amount_yuan", 1200}};
+  EXPECT_EQ(Command(id, "feedback", answer, "he.ping").value("state", ""), "feedback");
+  const HttpResult answered = api_.Get("/api/v1/referrals?status=answered", "he.ping");
+  ASSERT_EQ(answered.status, 200);
+  bool found = false;
+  const Json done = answered.Json();
+  for (const auto& r : done["items"]) {
+    if (r["case_id"] == id) {
+      found = true;
+      EXPECT_EQ(r["answer"], "provided");
+      EXPECT_EQ(r["answer_detail"]["amount_yuan"], 1200.0);
+    }
+  }
+  EXPECT_TRUE(found) << answered.body;
 }
 
 // Staff look up other departments' policies in Chinese; each comes with the department unit
@@ -1165,9 +1271,21 @@ TEST_P(ApiTest, InvalidFieldsAre422NamingTheField) {
 
   // A negative income, and other assessment mistakes.
   Json negative = Assessment("张秀英");
-  negative["annual_income_yuan"] = -1;
+  negative["income"][0]["monthly_yuan"][3] = -1;
   EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "assess"), {{"assessment", negative}}, "li.na"), 422,
-                        "invalid-field", "annual_income"));
+                        "invalid-field", "income[0].monthly_yuan[3]"));
+  Json eleven = Assessment("张秀英");
+  eleven["income"][0]["monthly_yuan"].erase(0);
+  EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "assess"), {{"assessment", eleven}}, "li.na"), 422,
+                        "invalid-field", "income[0].monthly"));
+  Json unknown = Assessment("张秀英");
+  unknown["members"][0]["circumstances"] = {"rich"};
+  EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "assess"), {{"assessment", unknown}}, "li.na"), 422,
+                        "invalid-field", "members[0].circumstances"));
+  Json typo = Assessment("张秀英");
+  typo["annual_income_yuan"] = 6000;  // the old shape: refused, never counted as no income
+  EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "assess"), {{"assessment", typo}}, "li.na"), 422,
+                        "invalid-field", "annual_income_yuan"));
   Json no_members = Assessment("张秀英");
   no_members["members"] = Json::array();
   EXPECT_TRUE(IsProblem(api_.Post(CasePath(id, "assess"), {{"assessment", no_members}}, "li.na"),

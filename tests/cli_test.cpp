@@ -101,14 +101,12 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 
 constexpr char kAssessment[] = R"({
   "members": [
-    {"name": "张三", "relation": "self", "serious_illness": true},
-    {"name": "李梅", "relation": "spouse", "can_work": false}
+    {"name": "张三", "relation": "self", "age": 46, "circumstances": ["serious_illness"]},
+    {"name": "李梅", "relation": "spouse", "age": 44, "circumstances": ["no_ability_to_work"]}
   ],
-  "annual_income_yuan": 6000,
-  "assets_yuan": 1000,
-  "annual_medical_expense_yuan": 20000,
-  "dibao_line_monthly_yuan": 790,
-  "low_income_line_monthly_yuan": 1185
+  "income": [{"kind": "wages", "monthly_yuan": [500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500]}],
+  "deposits_yuan": 1000,
+  "medical_expense_yuan": 20000
 })";
 
 // Valid GB 11643 numbers (check characters worked out by the ISO 7064 rule).
@@ -280,8 +278,12 @@ TEST_F(CliTest, FullWalkFromDiscoveryToMonitoring) {
   Step("assess", "li.na", id, {"--data", dir_.File("assessment.json")}, "commit");
   c = Show("li.na", id);
   ASSERT_TRUE(c.contains("assessment"));
-  EXPECT_EQ(c["assessment"]["members"].size(), 2u);
-  EXPECT_EQ(c["assessment"]["annual_income_yuan"], 6000.0);
+  EXPECT_EQ(c["assessment"]["household"]["members"].size(), 2u);
+  EXPECT_EQ(c["assessment"]["income"]["total_12_months"]["yuan"], "6000.00");
+  // 20,000 yuan of medical spending outweighs the income and reaches 临时救助's threshold.
+  EXPECT_EQ(c["assessment"]["eligible_programmes"], nlohmann::json({"dibao", "linshi"}));
+  EXPECT_EQ(c["assessment"]["standards"]["district"], "640202");
+  EXPECT_EQ(c["pool"], "relief");
   EXPECT_EQ(c["pool"], c["assessment"]["pool"]);
 
   Step("pledge", "li.na", id, {"--signer", "张三"}, "approve");
@@ -450,10 +452,10 @@ TEST_F(CliRefusalTest, MalformedDataFile) {
   ExpectRefused(
       {"case", "assess", "--as", "li.na", "--case", case_id_, "--data", dir_.File("bad.json")},
       "assessment data is not valid", 2);
-  WriteFile(dir_.File("no-members.json"), R"({"annual_income_yuan": 100})");
+  WriteFile(dir_.File("no-members.json"), R"({"deposits_yuan": 100})");
   ExpectRefused({"case", "assess", "--as", "li.na", "--case", case_id_, "--data",
                  dir_.File("no-members.json")},
-                "assessment data is not valid", 2);
+                "at least one household member", 2);
 }
 
 TEST_F(CliRefusalTest, NonexistentDataFile) {

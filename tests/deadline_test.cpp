@@ -28,6 +28,7 @@
 
 #include "api/runtime/deadline_clock.hpp"
 #include "api/runtime/demo_data.hpp"
+#include "engine/usecases/case_commands.hpp"
 #include "engine/usecases/supervision.hpp"
 #include "tests/support/engine_harness.hpp"
 #include "tests/support/private_mariadb.hpp"
@@ -178,6 +179,54 @@ TEST_P(DeadlineTest, OverdueTaskEscalatesLevelByLevelAcrossTheSpringFestival) {
     }
   }
   EXPECT_EQ(OverdueOnBoard(h_.store(), kDawukou), 0) << "a closed task leaves the board";
+}
+
+// 转介 without an answer: the department that stays silent past its policy's feedback
+// deadline is marked overdue (its handlers reminded) and then reported to the district
+// supervisor, while the department that answered in time never escalates; the case cannot
+// go on to monitoring until the silent one answers.
+TEST_P(DeadlineTest, SilentDepartmentEscalatesWhileTheOneThatAnsweredDoesNot) {
+  auto [case_id, intake] = NewCase(41, "邹兰英");
+  ASSERT_NE(case_id, 0);
+  JZ_ASSERT_OK(h_.Do(AcceptCase, h_.Cmd("li.na", case_id)));
+  JZ_ASSERT_OK(h_.Do(AssessCase, EngineHarness::ReliefAssessment(h_.Cmd("li.na", case_id), "邹兰英")));
+  JZ_ASSERT_OK(h_.Do(PledgeCase, PledgeRequest{h_.Cmd("li.na", case_id), true, "邹兰英", "承诺"}));
+  JZ_ASSERT_OK(h_.Do(ApproveCase, h_.Cmd("chen.jing", case_id)));
+  JZ_ASSERT_OK(h_.Do(ReferCase, ReferRequest{h_.Cmd("chen.jing", case_id),
+                                            {{"canlian", "", {"canlian_nursing_subsidy"}},
+                                             {"yibao", "", {"yibao_insurance_subsidy"}}}}));
+  TaskRecord canlian, yibao;
+  for (const auto& t : h_.ActiveTasks(case_id)) (t.org_unit_id == "640202D07" ? canlian : yibao) = t;
+  // 10 working days from Tuesday 02-10: 02-11..02-14 (a make-up Saturday), the Spring
+  // Festival off, 02-24..02-28 (another make-up Saturday), 03-02.
+  EXPECT_EQ(LocalTime(canlian.due_at), "2026-03-02T23:59:59.999999+08:00");
+  EXPECT_EQ(yibao.due_at, canlian.due_at);
+
+  h_.SetTime("2026-02-26T10:00:00+08:00");
+  JZ_ASSERT_OK(h_.Do(RecordFeedback, FeedbackRequest{h_.Cmd("gao.yan", case_id), "yibao", "provided",
+                                                      "代缴医保个人缴费", 380}));
+  h_.SetTime("2026-03-03T09:00:00+08:00");
+  EXPECT_EQ(Tick().levels_fired, 1);
+  EXPECT_EQ(Notified(h_.store(), {"he.ping", "dept.dawukou", "gao.yan", "liu.yang"}, canlian.id,
+                     NotificationKind::kOverdue),
+            (std::vector<std::string>{"dept.dawukou", "he.ping"}));
+  EXPECT_EQ(OverdueOnBoard(h_.store(), "640202D07"), 1);
+  EXPECT_EQ(OverdueOnBoard(h_.store(), "640202D01"), 0) << "the answered referral never escalates";
+  EXPECT_TRUE(FailsWith(h_.Do(StartMonitoring, h_.Cmd("chen.jing", case_id)),
+                        ErrorCode::kFailedPrecondition));
+
+  // Three working days after the due time (03-03..03-05): the district supervisor hears of it.
+  h_.SetTime("2026-03-06T09:00:00+08:00");
+  EXPECT_EQ(Tick().levels_fired, 1);
+  EXPECT_EQ(Notified(h_.store(), {"liu.yang", "sun.li"}, canlian.id, NotificationKind::kEscalation),
+            (std::vector<std::string>{"liu.yang"}));
+  EXPECT_EQ(Actions(h_.Audit(case_id)).back(), "escalate_to_supervisor");
+
+  // The department answers late; the loop closes.
+  JZ_ASSERT_OK(h_.Do(RecordFeedback, FeedbackRequest{h_.Cmd("he.ping", case_id), "canlian", "provided",
+                                                      "护理补贴已发放", 1200}));
+  EXPECT_EQ(OverdueOnBoard(h_.store(), "640202D07"), 0);
+  JZ_ASSERT_OK(h_.Do(StartMonitoring, h_.Cmd("chen.jing", case_id)));
 }
 
 TEST_P(DeadlineTest, TaskClosedInTimeNeverEscalates) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "engine/usecases/case_commands.hpp"
 #include "tests/support/engine_harness.hpp"
@@ -824,6 +825,170 @@ TEST_P(ScenarioTest, RevokeWithPendingReferralsCancelsTheirTasks) {
   JZ_ASSERT_OK_AND_ASSIGN(out, h_.Discover("wang.hua", EngineHarness::ValidId(70), "罗海燕"));
   EXPECT_FALSE(out.existing);
   EXPECT_NE(out.case_after.id, id);
+}
+
+// The assess command runs the calculator with the standards of the case's district for the
+// year of the clock: the same facts land in different pools under different years' lines,
+// every figure is stored with the facts, and a year without standards is refused naming it.
+TEST_P(ScenarioTest, AssessmentUsesTheDistrictStandardsOfTheYear) {
+  // 2 people, 1,600 yuan wages a month: 800 a month each. 大武口区's dibao line is 790 in
+  // 2026 (low-income line 1185) and 760 in 2025.
+  auto household = [](const std::string& name) {
+    AssessmentInput in;
+    AssessedMember self;
+    self.name = name;
+    self.relation = "self";
+    self.age = 40;
+    AssessedMember child;
+    child.name = "孩子";
+    child.relation = "child";
+    child.age = 12;
+    in.members = {self, child};
+    in.income = {{"wages", std::vector<Fen>(12, 160000)}};
+    return in;
+  };
+  const CaseId a = WalkTo(CaseState::kAssess, 21, "冯秀兰");
+  ASSERT_NE(a, 0);
+  JZ_ASSERT_OK_AND_ASSIGN(CommandOutcome out,
+                          h_.Do(AssessCase, AssessRequest{h_.Cmd("li.na", a), household("冯秀兰")}));
+  EXPECT_EQ(out.case_after.pool, Pool::kMonitoring);
+  const auto stored = nlohmann::json::parse(h_.Case(a)->assessment_json);
+  EXPECT_EQ(stored["pool"], "monitoring");
+  EXPECT_EQ(stored["standards"]["district"], kDawukou);
+  EXPECT_EQ(stored["standards"]["year"], 2026);
+  EXPECT_EQ(stored["standards"]["dibao_line_monthly"]["fen"], 79000);
+  EXPECT_EQ(stored["income"]["per_capita_monthly"]["fen"], 80000);
+  EXPECT_EQ(stored["low_income_household"], true);
+  EXPECT_EQ(stored["household"]["income"][0]["monthly_yuan"][0], 1600.0);
+  const auto events = h_.Audit(a);
+  const auto payload = nlohmann::json::parse(events.back().payload);
+  EXPECT_EQ(payload["pool"], "monitoring");
+  EXPECT_EQ(payload["assessment"]["standards"]["year"], 2026);
+
+  // Exactly at the dibao line is not below it; one fen a month less is.
+  const CaseId b = WalkTo(CaseState::kAssess, 22, "蒋桂芝");
+  ASSERT_NE(b, 0);
+  AssessmentInput at_line = household("蒋桂芝");
+  at_line.income[0].monthly = std::vector<Fen>(12, 158000);  // 790.00 each
+  JZ_ASSERT_OK_AND_ASSIGN(out, h_.Do(AssessCase, AssessRequest{h_.Cmd("li.na", b), at_line}));
+  EXPECT_EQ(out.case_after.pool, Pool::kMonitoring);
+  const CaseId d = WalkTo(CaseState::kAssess, 24, "沈玉梅");
+  ASSERT_NE(d, 0);
+  AssessmentInput below = household("沈玉梅");
+  below.income[0].monthly = std::vector<Fen>(12, 157999);
+  JZ_ASSERT_OK_AND_ASSIGN(out, h_.Do(AssessCase, AssessRequest{h_.Cmd("li.na", d), below}));
+  EXPECT_EQ(out.case_after.pool, Pool::kRelief);
+
+  // A year the standards data does not cover: refused, nothing written.
+  const CaseId c = WalkTo(CaseState::kAssess, 23, "韩淑珍");
+  ASSERT_NE(c, 0);
+  h_.SetTime("2027-03-02T09:00:00+08:00");
+  const std::string before = h_.Fingerprint();
+  EXPECT_TRUE(FailsWith(h_.Do(AssessCase, AssessRequest{h_.Cmd("li.na", c), household("韩淑珍")}),
+                        ErrorCode::kFailedPrecondition, {"大武口区", "2027"}, "year"));
+  // Bad facts name the field.
+  AssessmentInput bad = household("韩淑珍");
+  bad.income[0].monthly.pop_back();
+  h_.SetTime("2026-03-02T09:00:00+08:00");
+  EXPECT_TRUE(FailsWith(h_.Do(AssessCase, AssessRequest{h_.Cmd("li.na", c), bad}),
+                        ErrorCode::kInvalidArgument, {"12 monthly amounts"}, "income[0].monthly"));
+  EXPECT_EQ(h_.Fingerprint(), before);
+}
+
+// 转介: after approval the catalogue proposes referrals from the assessed household; the
+// approver confirms some, drops others and adds one; each referral is a task for the
+// department's handlers due in its policies' feedback working days; the case leaves feedback
+// only once every department has answered (provided, declined, not applicable).
+TEST_P(ScenarioTest, ReferralsFromProposalsUntilEveryDepartmentAnswered) {
+  const CaseId id = WalkTo(CaseState::kRefer, 31, "卫秀梅");
+  ASSERT_NE(id, 0);
+  JZ_ASSERT_OK_AND_ASSIGN(auto proposals, ProposeReferrals(h_.ctx(), h_.store(), h_.User("chen.jing"), id));
+  // Severely disabled applicant, able-bodied spouse of 50, dibao, no home of their own.
+  Lines proposed;
+  for (const auto& p : proposals) {
+    std::string line = p.department_code + "@" + p.department_unit->id + " " +
+                       std::to_string(p.feedback_working_days) + ":";
+    for (const auto& pp : p.policies) line += " " + pp.policy->code;
+    proposed.push_back(line);
+  }
+  EXPECT_EQ(proposed, (Lines{
+                          "yibao@640202D01 10: yibao_insurance_subsidy",
+                          "weijian@640202D02 10: weijian_family_doctor",
+                          "canlian@640202D07 10: canlian_living_subsidy canlian_nursing_subsidy "
+                          "canlian_rehabilitation",
+                          "renshe@640202D04 10: renshe_employment_aid renshe_pension_contribution",
+                          "zhujian@640202D05 20: zhujian_public_rental",
+                          "shehui_zuzhi@640202D10 10: shehui_zuzhi_home_care",
+                      }));
+  ASSERT_FALSE(proposals[2].policies[1].reasons.empty());
+  EXPECT_EQ(proposals[2].policies[1].reasons[0], "家庭成员重度残疾");
+  // Nobody outside the case's area gets proposals (existence does not leak).
+  EXPECT_TRUE(FailsWith(ProposeReferrals(h_.ctx(), h_.store(), h_.User("dept.huinong"), id),
+                        ErrorCode::kNotFound));
+
+  // Bad confirmations are refused and write nothing.
+  const std::string before = h_.Fingerprint();
+  EXPECT_TRUE(FailsWith(h_.Do(ReferCase, ReferRequest{h_.Cmd("chen.jing", id),
+                                                      {{"canlian", "", {"yibao_insurance_subsidy"}}}}),
+                        ErrorCode::kInvalidArgument, {"belongs to department yibao"}, "referrals"));
+  EXPECT_TRUE(FailsWith(h_.Do(ReferCase, ReferRequest{h_.Cmd("chen.jing", id),
+                                                      {{"canlian", "", {"no_such_policy"}}}}),
+                        ErrorCode::kInvalidArgument, {"unknown policy"}, "referrals"));
+  EXPECT_EQ(h_.Fingerprint(), before);
+
+  // 2026-03-02 (Mon) 10:00: canlian and zhujian confirmed with their policies, sifa added by hand.
+  h_.SetTime("2026-03-02T10:00:00+08:00");
+  JZ_ASSERT_OK_AND_ASSIGN(
+      CommandOutcome out,
+      h_.Do(ReferCase,
+            ReferRequest{h_.Cmd("chen.jing", id),
+                         {{"canlian", "", {"canlian_nursing_subsidy", "canlian_living_subsidy"}},
+                          {"zhujian", "公租房保障", {"zhujian_public_rental"}},
+                          {"sifa", "法律援助咨询", {}}}}));
+  EXPECT_EQ(out.case_after.state, CaseState::kFeedback);
+  // 10 working days: 03-16; 20: 03-30; sifa has no policy: the feedback stage's 10.
+  EXPECT_EQ(h_.ActiveTaskLines(id),
+            (Lines{"referral_feedback department_handler@640202D05 open due "
+                   "2026-03-30T23:59:59.999999+08:00",
+                   "referral_feedback department_handler@640202D06 open due "
+                   "2026-03-16T23:59:59.999999+08:00",
+                   "referral_feedback department_handler@640202D07 open due "
+                   "2026-03-16T23:59:59.999999+08:00"}));
+  auto referrals = h_.Referrals(id);
+  ASSERT_EQ(referrals.size(), 3u);
+  EXPECT_EQ(referrals[0].policies, "canlian_nursing_subsidy,canlian_living_subsidy");
+  EXPECT_EQ(referrals[0].note, "重度残疾人护理补贴、困难残疾人生活补贴");
+  EXPECT_EQ(referrals[2].policies, "");
+
+  // The department's referral inbox.
+  DepartmentReferralQuery q;
+  q.department_unit_ids = {"640202D07"};
+  q.status = ReferralStatus::kPending;
+  JZ_ASSERT_OK_AND_ASSIGN(auto inbox, h_.store().ListDepartmentReferrals(q));
+  ASSERT_EQ(inbox.size(), 1u);
+  EXPECT_EQ(inbox[0].case_id, id);
+
+  // Answers, one department at a time; monitoring is refused until the last.
+  h_.SetTime("2026-03-04T10:00:00+08:00");
+  JZ_ASSERT_OK(h_.Do(RecordFeedback, FeedbackRequest{h_.Cmd("he.ping", id), "canlian", "provided",
+                                                      "护理补贴每月 100 元", 1200}));
+  EXPECT_TRUE(FailsWith(h_.Do(StartMonitoring, h_.Cmd("chen.jing", id)),
+                        ErrorCode::kFailedPrecondition));
+  JZ_ASSERT_OK(h_.Do(RecordFeedback, FeedbackRequest{h_.Cmd("dept.dawukou", id), "zhujian",
+                                                      "declined", "公租房轮候中，暂无房源", 0}));
+  EXPECT_TRUE(FailsWith(h_.Do(RecordFeedback, FeedbackRequest{h_.Cmd("dept.dawukou", id), "sifa",
+                                                               "declined", "  ", 0}),
+                        ErrorCode::kInvalidArgument, {}, "details"));
+  JZ_ASSERT_OK(h_.Do(RecordFeedback, FeedbackRequest{h_.Cmd("dept.dawukou", id), "sifa",
+                                                      "not_applicable", "无法律纠纷", 0}));
+  EXPECT_TRUE(h_.ActiveTaskLines(id).empty());
+  Lines answers;
+  for (const auto& r : h_.Referrals(id)) answers.push_back(r.department_code + " " + r.answer);
+  EXPECT_EQ(answers, (Lines{"canlian provided", "zhujian declined", "sifa not_applicable"}));
+  JZ_ASSERT_OK_AND_ASSIGN(auto answered, h_.store().ListDepartmentReferrals(q));
+  EXPECT_TRUE(answered.empty()) << "answered referrals leave the pending inbox";
+  JZ_ASSERT_OK_AND_ASSIGN(out, h_.Do(StartMonitoring, h_.Cmd("chen.jing", id)));
+  EXPECT_EQ(out.case_after.state, CaseState::kMonitor);
 }
 
 TEST_P(ScenarioTest, LeavingAStageClosesItsTasksDoneOrCancelled) {

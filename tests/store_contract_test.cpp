@@ -248,6 +248,7 @@ void ExpectSameReferral(const ReferralRecord& want, const ReferralRecord& got) {
   EXPECT_EQ(want.requested_at, got.requested_at);
   EXPECT_EQ(want.due_at, got.due_at);
   EXPECT_EQ(want.answered_at, got.answered_at);
+  EXPECT_EQ(want.policies, got.policies);
 }
 
 void ExpectSameAudit(const AuditEventRecord& want, const AuditEventRecord& got) {
@@ -362,6 +363,75 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
 
 INSTANTIATE_TEST_SUITE_P(Adapters, StoreContractTest, ::testing::Values("sqlite", "mariadb"),
                          AdapterName);
+// The department handler's referral inbox: referrals routed to the given units, in
+// (due_at, id) order, filtered by status, paged by keyset; other units' never appear.
+TEST_P(StoreContractTest, ListDepartmentReferralsPagesADepartmentsReferralsInDueOrder) {
+  struct Spec {
+    ReferralId id;
+    CaseId case_id;
+    const char* unit;
+    ReferralStatus status;
+    Micros due;
+  };
+  const std::vector<Spec> specs = {
+      {7001, 201, "640202D07", ReferralStatus::kPending, kT0 + 5 * kMicrosPerDay},
+      {7002, 202, "640202D07", ReferralStatus::kAnswered, kT0 + 2 * kMicrosPerDay},
+      {7003, 203, "640202D07", ReferralStatus::kPending, kT0 + 2 * kMicrosPerDay},
+      {7004, 204, "640202D01", ReferralStatus::kPending, kT0 + kMicrosPerDay},
+      {7005, 205, "640205D07", ReferralStatus::kPending, kT0 + 3 * kMicrosPerDay},
+  };
+  for (const Spec& sp : specs) {
+    CaseRecord c = MakeCase(sp.case_id, Hash(static_cast<char>('a' + sp.case_id - 200)));
+    CommandEffects fx = Discover(c, {});
+    ReferralRecord r;
+    r.id = sp.id;
+    r.case_id = sp.case_id;
+    r.department_code = sp.unit[8] == '7' ? "canlian" : "yibao";
+    r.department_unit_id = sp.unit;
+    r.status = sp.status;
+    r.note = "转介";
+    r.policies = sp.id == 7003 ? "canlian_nursing_subsidy" : "";
+    r.requested_at = kT0;
+    r.due_at = sp.due;
+    fx.insert_referrals = {r};
+    ASSERT_OK(ApplyAndCommit(fx));
+  }
+  auto ids = [](const Result<std::vector<ReferralRecord>>& r) {
+    std::vector<ReferralId> out;
+    if (r.ok()) {
+      for (const auto& x : *r) out.push_back(x.id);
+    }
+    return out;
+  };
+  DepartmentReferralQuery q;
+  q.department_unit_ids = {"640202D07"};
+  auto all = store_->ListDepartmentReferrals(q);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(ids(all), (std::vector<ReferralId>{7002, 7003, 7001}));
+  EXPECT_EQ((*all)[1].policies, "canlian_nursing_subsidy");
+  EXPECT_EQ((*all)[1].due_at, kT0 + 2 * kMicrosPerDay);
+
+  q.status = ReferralStatus::kPending;
+  EXPECT_EQ(ids(store_->ListDepartmentReferrals(q)), (std::vector<ReferralId>{7003, 7001}));
+  q.limit = 1;
+  auto first = store_->ListDepartmentReferrals(q);
+  EXPECT_EQ(ids(first), (std::vector<ReferralId>{7003}));
+  q.after_due = (*first)[0].due_at;
+  q.after_id = (*first)[0].id;
+  EXPECT_EQ(ids(store_->ListDepartmentReferrals(q)), (std::vector<ReferralId>{7001}));
+
+  DepartmentReferralQuery two;
+  two.department_unit_ids = {"640202D01", "640205D07"};
+  two.status = ReferralStatus::kPending;
+  EXPECT_EQ(ids(store_->ListDepartmentReferrals(two)), (std::vector<ReferralId>{7004, 7005}));
+  two.status = ReferralStatus::kAnswered;
+  EXPECT_TRUE(ids(store_->ListDepartmentReferrals(two)).empty());
+
+  DepartmentReferralQuery none;
+  auto nothing = store_->ListDepartmentReferrals(none);
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_TRUE(nothing->empty());
+}
 
 // --- migrations -------------------------------------------------------------------------
 
@@ -536,6 +606,7 @@ TEST_P(StoreContractTest, CaseTasksReferralAndAuditEventRoundTripFieldByField) {
   referral.department_unit_id = "640202-canlian";
   referral.status = ReferralStatus::kPending;
   referral.note = "请评估残疾补贴 𠀀";
+  referral.policies = "canlian_nursing_subsidy,canlian_living_subsidy";
   referral.requested_at = kT0;
   referral.due_at = kT0 + 5 * kMicrosPerDay;
 

@@ -13,6 +13,7 @@
 #include "api/runtime/demo_data.hpp"
 #include "api/runtime/runtime.hpp"
 #include "engine/access/access_policy.hpp"
+#include "engine/assessment/household_json.hpp"
 #include "engine/audit/audit_chain.hpp"
 #include "engine/usecases/post_audit.hpp"
 #include "engine/usecases/case_commands.hpp"
@@ -399,28 +400,10 @@ int CmdCaseList(Runtime& rt, const UserRecord& user, const Args& args) {
 }
 
 Result<AssessRequest> ParseAssessment(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return InvalidArgument("assessment data is not valid JSON", "data");
   AssessRequest a;
-  try {
-    const auto j = nlohmann::json::parse(text);
-    for (const auto& m : j.at("members")) {
-      HouseholdMember hm;
-      hm.name = m.at("name").get<std::string>();
-      hm.relation = m.value("relation", "");
-      hm.serious_illness = m.value("serious_illness", false);
-      hm.severe_disability = m.value("severe_disability", false);
-      hm.elderly = m.value("elderly", false);
-      hm.can_work = m.value("can_work", true);
-      a.members.push_back(hm);
-    }
-    a.annual_income_yuan = j.value("annual_income_yuan", 0.0);
-    a.assets_yuan = j.value("assets_yuan", 0.0);
-    a.annual_medical_expense_yuan = j.value("annual_medical_expense_yuan", 0.0);
-    a.annual_education_expense_yuan = j.value("annual_education_expense_yuan", 0.0);
-    a.dibao_line_monthly_yuan = j.value("dibao_line_monthly_yuan", 0.0);
-    a.low_income_line_monthly_yuan = j.value("low_income_line_monthly_yuan", 0.0);
-  } catch (const std::exception& e) {
-    return InvalidArgument(std::string("assessment data is not valid: ") + e.what(), "data");
-  }
+  JZ_ASSIGN_OR_RETURN(a.household, ParseHouseholdJson(j));
   return a;
 }
 

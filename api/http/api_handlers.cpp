@@ -285,6 +285,22 @@ HttpResponse ApiService::CaseCommand(const HttpRequest& req, const PathParams& p
   return RunCommand(req, c, command, *id, std::move(fn));
 }
 
+HttpResponse ApiService::PreviewAssessment(const HttpRequest& req, const PathParams& p,
+                                           const Caller& c) {
+  const auto id = ParseId(p.at("id"));
+  if (!id) return ProblemResponse(NotFound("case " + p.at("id") + " not found"));
+  auto body = BodyObject(req);
+  if (!body) return MalformedBody();
+  if (!body->contains("assessment")) {
+    return ProblemResponse(InvalidArgument("assessment is required", "assessment"));
+  }
+  auto a = ParseAssessmentJson(body->at("assessment"));
+  if (!a.ok()) return ProblemResponse(a.status());
+  auto result = jiuzhu::PreviewAssessment(rt_.ctx(), rt_.store(), c.user, *id, a->household);
+  if (!result.ok()) return ProblemResponse(result.status());
+  return JsonResponse(200, {{"assessment", AssessmentToJson(*result)}});
+}
+
 HttpResponse ApiService::Inbox(const HttpRequest& req, const Caller& c) {
   InboxQuery q;
   q.roles = c.user.roles;

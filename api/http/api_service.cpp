@@ -70,11 +70,16 @@ void ApiService::AddRoutes() {
                 return CaseCommand(req, p, c, cmd);
               });
   }
+  AddAuthed("POST", "/api/v1/cases/{id}/assessment/preview", "cases.assessment_preview",
+            [this](HttpRequest& req, const PathParams& p, const Caller& c) {
+              return PreviewAssessment(req, p, c);
+            });
   AddAuthed("GET", "/api/v1/inbox", "inbox",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Inbox(req, c); });
   AddBoardRoutes();
   AddPostAuditRoutes();
   AddAlertRoutes();
+  AddReferralRoutes();
   AddAuthed("POST", "/api/v1/tasks/bulk-claim", "tasks.bulk_claim",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return BulkClaim(req, c); });
   for (const char* command : {"claim", "release", "complete", "delegate"}) {

@@ -94,11 +94,17 @@ class ApiService {
   HttpResponse DiscoverCase(const HttpRequest& req, const Caller& c);
   HttpResponse CaseCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
                            const std::string& command);
+  HttpResponse PreviewAssessment(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse Inbox(const HttpRequest& req, const Caller& c);
   HttpResponse TaskCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
                            const std::string& command);
   HttpResponse BulkClaim(const HttpRequest& req, const Caller& c);
   HttpResponse StaticFile(const HttpRequest& req);
+
+  // Referral proposals and the department's referral inbox (referral_handlers.cpp).
+  void AddReferralRoutes();
+  HttpResponse ReferralProposals(const PathParams& p, const Caller& c);
+  HttpResponse DepartmentReferrals(const HttpRequest& req, const Caller& c);
 
   // Supervisors' board and notifications (board_handlers.cpp).
   void AddBoardRoutes();

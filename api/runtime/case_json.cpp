@@ -6,6 +6,7 @@
 
 #include "api/runtime/json_writer.hpp"
 #include "engine/access/access_policy.hpp"
+#include "engine/assessment/household_json.hpp"
 #include "engine/audit/audit_chain.hpp"
 #include "engine/usecases/alerts.hpp"
 #include "engine/usecases/post_audit.hpp"
@@ -195,6 +196,39 @@ std::string InboxPageJsonText(const Runtime& rt, const TaskPage& page,
   return out;
 }
 
+nlohmann::json ReferralPoliciesJson(const Runtime& rt, const ReferralRecord& r) {
+  nlohmann::json out = nlohmann::json::array();
+  size_t start = 0;
+  while (start < r.policies.size()) {
+    size_t end = r.policies.find(',', start);
+    if (end == std::string::npos) end = r.policies.size();
+    const std::string code = r.policies.substr(start, end - start);
+    const Policy* p = rt.policies().Find(code);
+    out.push_back({{"code", code}, {"name", p ? p->name : code}});
+    start = end + 1;
+  }
+  return out;
+}
+
+nlohmann::json ReferralJson(const Runtime& rt, const ReferralRecord& r) {
+  const OrgUnitRecord* dept = rt.org().Find(r.department_unit_id);
+  return {{"id", std::to_string(r.id)},
+          {"case_id", std::to_string(r.case_id)},
+          {"department", r.department_code},
+          {"department_unit", r.department_unit_id},
+          {"department_name", dept ? dept->name : r.department_unit_id},
+          {"status", r.status == ReferralStatus::kAnswered ? "answered" : "pending"},
+          {"note", r.note},
+          {"policies", ReferralPoliciesJson(rt, r)},
+          {"answer", r.answer},
+          {"answer_detail", r.answer_json.empty()
+                                ? nlohmann::json(nullptr)
+                                : nlohmann::json::parse(r.answer_json, nullptr, false)},
+          {"requested_at", FormatUtc(r.requested_at)},
+          {"due_at", FormatUtc(r.due_at)},
+          {"answered_at", r.answered_at ? FormatUtc(r.answered_at) : ""}};
+}
+
 nlohmann::json CaseJson(const Runtime& rt, const UserRecord& viewer, const CaseRecord& c,
                         const std::vector<TaskRecord>& tasks,
                         const std::vector<ReferralRecord>& referrals,
@@ -218,21 +252,7 @@ nlohmann::json CaseJson(const Runtime& rt, const UserRecord& viewer, const CaseR
   j["tasks"] = nlohmann::json::array();
   for (const auto& t : tasks) j["tasks"].push_back(TaskJson(rt, t, now));
   j["referrals"] = nlohmann::json::array();
-  for (const auto& r : referrals) {
-    const OrgUnitRecord* dept = rt.org().Find(r.department_unit_id);
-    j["referrals"].push_back({{"id", std::to_string(r.id)},
-                              {"department", r.department_code},
-                              {"department_unit", r.department_unit_id},
-                              {"department_name", dept ? dept->name : r.department_unit_id},
-                              {"status", r.status == ReferralStatus::kAnswered ? "answered" : "pending"},
-                              {"note", r.note},
-                              {"answer", r.answer},
-                              {"answer_detail", r.answer_json.empty() ? nlohmann::json(nullptr)
-                                                                      : nlohmann::json::parse(r.answer_json, nullptr, false)},
-                              {"requested_at", FormatUtc(r.requested_at)},
-                              {"due_at", FormatUtc(r.due_at)},
-                              {"answered_at", r.answered_at ? FormatUtc(r.answered_at) : ""}});
-  }
+  for (const auto& r : referrals) j["referrals"].push_back(ReferralJson(rt, r));
   j["timeline"] = nlohmann::json::array();
   for (const auto& e : events) {
     const OrgUnitRecord* unit = rt.org().Find(e.org_unit_id);
@@ -268,28 +288,8 @@ nlohmann::json OutcomeJson(const Runtime& rt, const CommandOutcome& out, Micros 
 }
 
 Result<AssessRequest> ParseAssessmentJson(const nlohmann::json& j) {
-  JZ_RETURN_IF_ERROR(ExpectObject(j, "assessment"));
   AssessRequest a;
-  if (!j.contains("members") || !j.at("members").is_array()) {
-    return InvalidArgument("members must be a list of household members", "members");
-  }
-  for (const auto& m : j.at("members")) {
-    if (!m.is_object()) return InvalidArgument("each member must be an object", "members");
-    HouseholdMember hm;
-    JZ_RETURN_IF_ERROR(Read(m, "name", "members.name", &hm.name));
-    JZ_RETURN_IF_ERROR(Read(m, "relation", "members.relation", &hm.relation));
-    JZ_RETURN_IF_ERROR(Read(m, "serious_illness", "members.serious_illness", &hm.serious_illness));
-    JZ_RETURN_IF_ERROR(Read(m, "severe_disability", "members.severe_disability", &hm.severe_disability));
-    JZ_RETURN_IF_ERROR(Read(m, "elderly", "members.elderly", &hm.elderly));
-    JZ_RETURN_IF_ERROR(Read(m, "can_work", "members.can_work", &hm.can_work));
-    a.members.push_back(hm);
-  }
-  JZ_RETURN_IF_ERROR(Read(j, "annual_income_yuan", "annual_income", &a.annual_income_yuan));
-  JZ_RETURN_IF_ERROR(Read(j, "assets_yuan", "assets", &a.assets_yuan));
-  JZ_RETURN_IF_ERROR(Read(j, "annual_medical_expense_yuan", "medical_expense", &a.annual_medical_expense_yuan));
-  JZ_RETURN_IF_ERROR(Read(j, "annual_education_expense_yuan", "education_expense", &a.annual_education_expense_yuan));
-  JZ_RETURN_IF_ERROR(Read(j, "dibao_line_monthly_yuan", "dibao_line", &a.dibao_line_monthly_yuan));
-  JZ_RETURN_IF_ERROR(Read(j, "low_income_line_monthly_yuan", "low_income_line", &a.low_income_line_monthly_yuan));
+  JZ_ASSIGN_OR_RETURN(a.household, ParseHouseholdJson(j));
   return a;
 }
 
@@ -319,6 +319,7 @@ Result<std::vector<ReferralSpec>> ParseReferralsJson(const nlohmann::json& j) {
     ReferralSpec s;
     JZ_RETURN_IF_ERROR(Read(r, "department", "referrals.department", &s.department_code));
     JZ_RETURN_IF_ERROR(Read(r, "note", "referrals.note", &s.note));
+    JZ_RETURN_IF_ERROR(Read(r, "policies", "referrals.policies", &s.policies));
     out.push_back(s);
   }
   return out;

@@ -33,8 +33,13 @@ nlohmann::json TaskJson(const Runtime& rt, const TaskRecord& t, Micros now);
 std::string InboxPageJsonText(const Runtime& rt, const TaskPage& page,
                               const std::vector<CaseRecord>& cases, const std::string& next_after,
                               Micros now);
+// A referral with its department's name and its policies' names.
+nlohmann::json ReferralJson(const Runtime& rt, const ReferralRecord& r);
+// [{code, name}] of the policies a referral names.
+nlohmann::json ReferralPoliciesJson(const Runtime& rt, const ReferralRecord& r);
 nlohmann::json OutcomeJson(const Runtime& rt, const CommandOutcome& out, Micros now);
 
+// The household facts of an assessment (engine/assessment/household_json.hpp).
 Result<AssessRequest> ParseAssessmentJson(const nlohmann::json& j);
 Result<PledgeRequest> ParsePledgeJson(const nlohmann::json& j);
 Result<ReviewRequest> ParseReviewJson(const nlohmann::json& j);

@@ -113,17 +113,22 @@ Result<DemoSummary> LoadDemo(Runtime& rt, const DemoOptions& options) {
       AssessRequest a;
       a.cmd = cmd(*reviewer);
       for (int m = 0; m < members; ++m) {
-        HouseholdMember hm;
-        hm.name = m == 0 ? name : std::string(kSurnames[uniform(0, 19)]) + kGiven[uniform(0, 25)];
-        hm.relation = m == 0 ? "self" : (m == 1 ? "spouse" : "child");
-        hm.severe_disability = m == 0 && disabled;
-        hm.serious_illness = m == 0 && ill;
-        a.members.push_back(hm);
+        AssessedMember am;
+        am.name = m == 0 ? name : std::string(kSurnames[uniform(0, 19)]) + kGiven[uniform(0, 25)];
+        am.relation = m == 0 ? "self" : (m == 1 ? "spouse" : "child");
+        am.age = m <= 1 ? uniform(25, 75) : uniform(3, 20);
+        if (m == 0 && disabled) am.circumstances.push_back("severe_disability");
+        if (m == 0 && ill) am.circumstances.push_back("serious_illness");
+        a.household.members.push_back(am);
       }
-      a.annual_income_yuan = uniform(0, 60) * 1000.0;
-      a.annual_medical_expense_yuan = ill ? uniform(5, 40) * 1000.0 : 0;
-      a.dibao_line_monthly_yuan = 790;
-      a.low_income_line_monthly_yuan = 1185;
+      // Wages for 12 months (0–5,000 yuan a month, steady), sometimes transfers.
+      IncomeLine wages{"wages", std::vector<Fen>(12, static_cast<Fen>(uniform(0, 50)) * 10000)};
+      a.household.income.push_back(wages);
+      if (uniform(0, 2) == 0) {
+        a.household.income.push_back({"transfers", std::vector<Fen>(12, static_cast<Fen>(uniform(1, 5)) * 10000)});
+      }
+      a.household.deposits = static_cast<Fen>(uniform(0, 30)) * 100000;
+      a.household.medical_expense = ill ? static_cast<Fen>(uniform(5, 40)) * 100000 : 0;
       JZ_RETURN_IF_ERROR(done(AssessCase(ctx, txn, a)));
       if (target == 2) return Status::Ok();
       step();

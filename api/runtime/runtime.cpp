@@ -123,6 +123,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
                                            options.workflows_dir + "/post_audit.json", rt->programmes_));
   JZ_ASSIGN_OR_RETURN(rt->alert_rules_,
                       AlertRules::LoadFile(options.workflows_dir + "/alerts.json", rt->programmes_));
+  JZ_ASSIGN_OR_RETURN(rt->standards_,
+                      StandardsCatalog::LoadDirectory(options.workflows_dir + "/standards"));
   JZ_ASSIGN_OR_RETURN(rt->calendar_fingerprint_,
                       CalendarFingerprint(options.workflows_dir + "/calendars"));
   rt->lifecycle_ = std::make_unique<MsmLifecycle>();
@@ -150,6 +152,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   rt->ctx_.lifecycle = rt->lifecycle_.get();
   rt->ctx_.ids = rt->ids_.get();
   rt->ctx_.clock = clock;
+  rt->ctx_.standards = &rt->standards_;
+  rt->ctx_.policies = &rt->policies_;
   rt->ctx_.id_gen = rt->id_gen_.get();
   rt->ctx_.post_audit = &rt->post_audit_;
   ExecutorOptions eo;

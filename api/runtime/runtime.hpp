@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/assessment/standards.hpp"
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
 #include "engine/deadlines/escalation_policy.hpp"
@@ -67,6 +68,8 @@ class Runtime {
   const PostAuditPolicy& post_audit() const { return post_audit_; }
   // Alert kinds, review deadlines and thresholds (workflows/alerts.json).
   const AlertRules& alert_rules() const { return alert_rules_; }
+  // Assessment standards per district and year (workflows/standards/*.json).
+  const StandardsCatalog& standards() const { return standards_; }
   // SHA-256 over the calendar files (names and contents): changes when a year's
   // holiday arrangement is edited or added.
   const std::string& calendar_fingerprint() const { return calendar_fingerprint_; }
@@ -89,6 +92,7 @@ class Runtime {
   PolicyCatalog policies_;
   PostAuditPolicy post_audit_;
   AlertRules alert_rules_;
+  StandardsCatalog standards_;
   std::string calendar_fingerprint_;
   OrgTree org_;
   EngineContext ctx_;

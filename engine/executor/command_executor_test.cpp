@@ -198,6 +198,9 @@ class FakeStore final : public CaseStore {
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery&) override { return Unused(); }
   Result<std::vector<TaskRecord>> ListTasksForCase(CaseId) override { return Unused(); }
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId) override { return Unused(); }
+  Result<std::vector<ReferralRecord>> ListDepartmentReferrals(const DepartmentReferralQuery&) override {
+    return Unused();
+  }
   Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId) override { return Unused(); }
   Result<TaskPage> ListInbox(const InboxQuery&) override { return Unused(); }
   Status ForEachCaseHead(

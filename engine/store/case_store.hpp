@@ -164,6 +164,17 @@ struct OverdueHistoryRow {
   std::int64_t overdue = 0;
 };
 
+// A department's referrals, for its handlers' referral inbox (转介待办), in
+// (due_at, id) order.
+struct DepartmentReferralQuery {
+  std::vector<std::string> department_unit_ids;  // the units read; empty reads nothing
+  std::optional<ReferralStatus> status;          // filter; none = any
+  // Keyset: referrals after (due_at, id).
+  Micros after_due = 0;
+  ReferralId after_id = 0;
+  int limit = 50;
+};
+
 struct CaseQuery {
   std::vector<std::string> org_paths;  // scope: cases under any of these paths
   std::string programme;
@@ -234,6 +245,9 @@ class CaseStore {
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) = 0;
   virtual Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) = 0;
   virtual Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) = 0;
+  // Referrals routed to any of the query's department units (see DepartmentReferralQuery).
+  virtual Result<std::vector<ReferralRecord>> ListDepartmentReferrals(
+      const DepartmentReferralQuery& q) = 0;
   virtual Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId id) = 0;
   virtual Result<TaskPage> ListInbox(const InboxQuery& q) = 0;
 

@@ -111,6 +111,7 @@ struct ReferralRecord {
   std::string department_unit_id;
   ReferralStatus status = ReferralStatus::kPending;
   std::string note;         // what the approver asked for
+  std::string policies;     // catalogue policy codes asked for, comma-separated ("" none)
   std::string answer;       // "provided" | "declined" | "not_applicable"
   std::string answer_json;  // details of the answer
   Micros requested_at = 0;

@@ -18,8 +18,13 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/assessment/calculator.hpp"
+#include "engine/policy/policy_proposal.hpp"
 #include "engine/common/status.hpp"
 #include "engine/store/case_store.hpp"
 #include "engine/usecases/engine_context.hpp"
@@ -63,36 +68,34 @@ Result<CommandOutcome> DiscoverCase(const EngineContext& ctx, StoreTxn& txn,
 // 受理: intake accepts the report; opens the assessment task.
 Result<CommandOutcome> AcceptCase(const EngineContext& ctx, StoreTxn& txn, const CaseCommand& cmd);
 
-// 综合评估: record the assessment (kept as submitted, with the pool it
-// implies) and move to commit.
-struct HouseholdMember {
-  std::string name;
-  std::string relation;  // "self", "spouse", "child", ...
-  bool serious_illness = false;
-  bool severe_disability = false;
-  bool elderly = false;
-  bool can_work = true;
-};
+// 综合评估: the household's declared facts go through the calculator
+// (engine/assessment) with the standards of the case's district (the
+// district above its village) for the year of the assessment (local date of
+// the clock in Asia/Shanghai). The assessment JSON stored with the case holds
+// the facts ("household"), every figure and reason of the result
+// (AssessmentToJson) and "assessed_at"; the case takes the pool. Moves to commit.
+// Errors besides the common ones: kInvalidArgument naming the field of the
+// facts at fault; kFailedPrecondition (field "district" or "year") when no
+// standards are loaded for that district and year.
 struct AssessRequest {
   CaseCommand cmd;
-  std::vector<HouseholdMember> members;      // at least one
-  double annual_income_yuan = 0;             // 12 months before application, >= 0
-  double assets_yuan = 0;                    // >= 0
-  double annual_medical_expense_yuan = 0;    // rigid expenditure, >= 0
-  double annual_education_expense_yuan = 0;  // >= 0
-  double dibao_line_monthly_yuan = 0;        // the district's dibao line, > 0
-  double low_income_line_monthly_yuan = 0;   // >= dibao line
+  AssessmentInput household;  // district and year are set by the engine
 };
-// The pool an assessment implies and why (the full calculator comes with the
-// assessment issue; this is the rule of DOMAIN.md in its simplest form).
-struct AssessmentResult {
-  double per_capita_monthly_yuan = 0;
-  Pool pool = Pool::kNone;
-  std::string reason;
-};
-AssessmentResult EvaluateAssessment(const AssessRequest& req);
+// The calculator on `household` for case `c` (no store access, no effects):
+// what AssessCase would decide now. Errors as AssessCase's facts and standards.
+Result<HouseholdAssessment> AssessForCase(const EngineContext& ctx, const CaseRecord& c,
+                                          AssessmentInput household);
+// The stored assessment JSON (see AssessCase) of `household` and its result.
+nlohmann::json AssessmentRecordJson(const AssessmentInput& household,
+                                    const HouseholdAssessment& result, Micros assessed_at);
 Result<CommandOutcome> AssessCase(const EngineContext& ctx, StoreTxn& txn,
                                   const AssessRequest& req);
+// Live preview for the assessment form: AssessForCase on a committed case the
+// actor can see, without writing anything. kNotFound when the case does not
+// exist or is not visible to the actor.
+Result<HouseholdAssessment> PreviewAssessment(const EngineContext& ctx, CaseStore& store,
+                                              const UserRecord& actor, CaseId case_id,
+                                              const AssessmentInput& household);
 
 // 告知承诺: the applicant signs the personal credit pledge; fast track.
 struct PledgeRequest {
@@ -137,16 +140,45 @@ Result<CommandOutcome> RevokeCase(const EngineContext& ctx, StoreTxn& txn,
 Result<CommandOutcome> ReassessCase(const EngineContext& ctx, StoreTxn& txn,
                                     const ReasonedCommand& req);
 
-// 转介推送: one referral (and one feedback task) per department.
+// 转介推送: one referral (and one feedback task for the department's handler
+// role) per department. A referral may name catalogue policies of that
+// department (workflows/policies.json): the feedback deadline is then the
+// fewest of their feedback_working_days, in working days from now, instead of
+// the feedback stage's default; an empty note becomes the policies' names.
+// kInvalidArgument (field "referrals") for no referral, a department twice, an
+// unknown policy, a policy of another department or named twice.
 struct ReferralSpec {
-  std::string department_code;  // "canlian", "yibao", ...
-  std::string note;             // what is asked of the department
+  ReferralSpec(std::string department = {}, std::string what = {},
+               std::vector<std::string> policy_codes = {})
+      : department_code(std::move(department)),
+        note(std::move(what)),
+        policies(std::move(policy_codes)) {}
+  std::string department_code;        // "canlian", "yibao", ...
+  std::string note;                   // what is asked of the department
+  std::vector<std::string> policies;  // catalogue policy codes, may be empty
 };
 struct ReferRequest {
   CaseCommand cmd;
   std::vector<ReferralSpec> referrals;  // at least one, no department twice
 };
 Result<CommandOutcome> ReferCase(const EngineContext& ctx, StoreTxn& txn, const ReferRequest& req);
+
+// 转介建议: the referrals the catalogue proposes for the case's household,
+// one per department (in catalogue order of its first policy), from the facts
+// stored with the last assessment, recomputed with the standards it used.
+struct ProposedReferral {
+  std::string department_code;
+  const OrgUnitRecord* department_unit = nullptr;  // serving the case's village
+  std::vector<PolicyProposal> policies;            // of this department, with reasons
+  int feedback_working_days = 0;                   // the fewest of the policies'
+};
+// Errors: kNotFound (case missing or not visible to the actor);
+// kFailedPrecondition when the case has no assessment (or one stored before
+// facts were kept); kInternal if the stored facts no longer parse or the
+// standards they used are gone. Departments with no unit serving the
+// village are left out.
+Result<std::vector<ProposedReferral>> ProposeReferrals(const EngineContext& ctx, CaseStore& store,
+                                                       const UserRecord& actor, CaseId case_id);
 
 // 帮扶反馈: one department answers its referral.
 struct FeedbackRequest {

@@ -223,7 +223,7 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
 
   const Micros now = ctx.clock->Now();
   CaseRecord after = before;
-  if (change.mutate) JZ_RETURN_IF_ERROR(change.mutate(after));
+  if (change.mutate) JZ_RETURN_IF_ERROR(change.mutate(after, change.payload));
 
   // Facts the guards read from the case.
   GuardFacts facts = change.facts;
@@ -322,8 +322,17 @@ Result<CommandOutcome> RunCaseEvent(const EngineContext& ctx, StoreTxn& txn,
       r.department_code = spec.department_code;
       r.department_unit_id = dept->id;
       r.note = spec.note;
+      // A policy's department promises an answer within its feedback days
+      // (workflows/policies.json); several policies: the soonest.
+      int days = fb->DaysFor(after.route);
+      for (size_t i = 0; i < spec.policies.size(); ++i) {
+        const Policy* p = ctx.policies ? ctx.policies->Find(spec.policies[i]) : nullptr;
+        if (p == nullptr) return InvalidArgument("unknown policy " + spec.policies[i], "referrals");
+        days = i == 0 ? p->feedback_working_days : std::min(days, p->feedback_working_days);
+        r.policies += (i == 0 ? "" : ",") + spec.policies[i];
+      }
       r.requested_at = now;
-      r.due_at = ctx.calendar->AddWorkingDays(now, fb->DaysFor(after.route));
+      r.due_at = ctx.calendar->AddWorkingDays(now, days);
       TaskRecord t = NewTask(ctx, after, *fb, dept->id, now);
       t.referral_id = r.id;
       t.due_at = r.due_at;

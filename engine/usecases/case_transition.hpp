@@ -18,9 +18,11 @@ struct CaseChange {
   CaseEvent event = CaseEvent::kAccept;
   GuardFacts facts;         // request-derived facts; case-derived ones are filled in
   nlohmann::json payload = nlohmann::json::object();  // the request, for the audit trail
-  // Data changes to the case row (assessment, pledge, pool ...), applied
-  // before the guards are evaluated. May fail with kInvalidArgument.
-  std::function<Status(CaseRecord&)> mutate;
+  // Data changes to the case row (assessment, pledge, pool ...), applied to
+  // the locked row after the visibility and authority checks and before the
+  // guards are evaluated; may add to the audit payload. May fail with
+  // kInvalidArgument (or another code, which the command returns).
+  std::function<Status(CaseRecord&, nlohmann::json& payload)> mutate;
   std::vector<ReferralSpec> new_referrals;  // refer
   std::string answering_department;         // feedback
   std::function<void(ReferralRecord&)> answer;  // fills the answer of that referral

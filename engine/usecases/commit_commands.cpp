@@ -17,7 +17,7 @@ Result<CommandOutcome> PledgeCase(const EngineContext& ctx, StoreTxn& txn,
                               {"signer_name", req.signer_name},
                               {"statement", req.statement}};
   const Micros now = ctx.clock->Now();
-  change.mutate = [&req, now](CaseRecord& c) -> Status {
+  change.mutate = [&req, now](CaseRecord& c, nlohmann::json&) -> Status {
     if (req.signer_name != c.applicant_name) {
       return InvalidArgument("the pledge must be signed by the applicant (" + c.applicant_name +
                                  ")",

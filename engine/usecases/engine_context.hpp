@@ -3,12 +3,14 @@
 // context; all are safe to share between threads.
 #pragma once
 
+#include "engine/assessment/standards.hpp"
 #include "engine/calendar/working_calendar.hpp"
 #include "engine/common/id_generator.hpp"
 #include "engine/common/time.hpp"
 #include "engine/identity/id_number.hpp"
 #include "engine/lifecycle/lifecycle.hpp"
 #include "engine/org/org_tree.hpp"
+#include "engine/policy/policy_catalog.hpp"
 #include "engine/programme/programme.hpp"
 #include "engine/sampling/post_audit_policy.hpp"
 
@@ -21,6 +23,8 @@ struct EngineContext {
   const Lifecycle* lifecycle = nullptr;
   const IdProtector* ids = nullptr;
   const Clock* clock = nullptr;
+  const StandardsCatalog* standards = nullptr;  // assessment standards per district and year
+  const PolicyCatalog* policies = nullptr;       // referral policies (workflows/policies.json)
   IdGenerator* id_gen = nullptr;
   // Post-audit windows, bans and task deadlines; null: PostAuditRule defaults.
   const PostAuditPolicy* post_audit = nullptr;

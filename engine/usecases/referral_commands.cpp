@@ -11,17 +11,36 @@ Result<CommandOutcome> ReferCase(const EngineContext& ctx, StoreTxn& txn, const 
     return InvalidArgument("name at least one department to refer to", "referrals");
   }
   std::set<std::string> seen;
+  std::vector<ReferralSpec> specs = req.referrals;
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& r : req.referrals) {
+  for (auto& r : specs) {
     if (r.department_code.empty()) return InvalidArgument("department code missing", "referrals");
     if (!seen.insert(r.department_code).second) {
       return InvalidArgument("department " + r.department_code + " named twice", "referrals");
     }
-    list.push_back({{"department", r.department_code}, {"note", r.note}});
+    std::set<std::string> policies;
+    std::string names;
+    for (const auto& code : r.policies) {
+      const Policy* p = ctx.policies ? ctx.policies->Find(code) : nullptr;
+      if (p == nullptr) return InvalidArgument("unknown policy \"" + code + "\"", "referrals");
+      if (p->department != r.department_code) {
+        return InvalidArgument("policy " + code + " (" + p->name + ") belongs to department " +
+                                   p->department + ", not " + r.department_code,
+                               "referrals");
+      }
+      if (!policies.insert(code).second) {
+        return InvalidArgument("policy " + code + " named twice", "referrals");
+      }
+      names += (names.empty() ? "" : "、") + p->name;
+    }
+    if (r.note.find_first_not_of(' ') == std::string::npos) r.note = names;
+    nlohmann::json item = {{"department", r.department_code}, {"note", r.note}};
+    if (!r.policies.empty()) item["policies"] = r.policies;
+    list.push_back(std::move(item));
   }
   CaseChange change;
   change.event = CaseEvent::kRefer;
-  change.new_referrals = req.referrals;
+  change.new_referrals = std::move(specs);
   change.payload["referrals"] = list;
   return RunCaseEvent(ctx, txn, req.cmd, std::move(change));
 }

@@ -154,18 +154,19 @@ Result<CommandOutcome> EngineHarness::Discover(const std::string& username,
 AssessRequest EngineHarness::ReliefAssessment(CaseCommand cmd, const std::string& applicant_name) {
   AssessRequest a;
   a.cmd = std::move(cmd);
-  HouseholdMember self;
+  AssessedMember self;
   self.name = applicant_name;
   self.relation = "self";
-  self.severe_disability = true;
-  self.can_work = false;
-  HouseholdMember spouse;
+  self.age = 52;
+  self.circumstances = {"severe_disability"};
+  AssessedMember spouse;
   spouse.name = "配偶";
   spouse.relation = "spouse";
-  a.members = {self, spouse};
-  a.annual_income_yuan = 12000;  // 12000 / 12 / 2 = 500 a month each
-  a.dibao_line_monthly_yuan = 790;
-  a.low_income_line_monthly_yuan = 1185;
+  spouse.age = 50;
+  a.household.members = {self, spouse};
+  // 1,000 yuan wages a month = 12,000 a year, less 10% for the severe
+  // disability = 10,800: 450 a month each against 大武口区's dibao line of 790.
+  a.household.income = {{"wages", std::vector<Fen>(12, 100000)}};
   return a;
 }
 

@@ -136,8 +136,8 @@ class EngineHarness {
                                   const std::string& applicant_name,
                                   const std::string& village_id = "640202100001",
                                   const std::string& programme = "dibao");
-  // An assessment that puts a household of `applicant_name` and a spouse in the relief pool
-  // (per-capita 500 yuan a month against a dibao line of 790).
+  // An assessment that puts a household of `applicant_name` (severely disabled) and a spouse
+  // in the relief pool (per-capita 450 yuan a month against 大武口区's dibao line of 790).
   static AssessRequest ReliefAssessment(CaseCommand cmd, const std::string& applicant_name);
 
   // The n-th of a series of distinct valid ID numbers (GB 11643 check digit), n in

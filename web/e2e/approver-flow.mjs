@@ -122,24 +122,35 @@ await scenario('approver-flow', async ({ base, browser }) => {
   assert((await page.locator('input[data-test=member-name]').first().inputValue()) === '测试甲', 'the applicant is the first member')
   await page.locator('[data-test=add-member]').click()
   await page.locator('input[data-test=member-name]').nth(1).fill('测试甲之子')
-  await fill(page, 'annual-income', 12000)
-  await fill(page, 'dibao-line', 790)
-  await fill(page, 'low-income-line', 1185)
-  assert((await page.locator('[data-test=assess-preview]').innerText()).includes('500.00'), 'the per-capita preview')
+  const ages = page.locator('[data-test=member-age] input')
+  await ages.nth(0).fill('50')
+  await ages.nth(0).blur()
+  await ages.nth(1).fill('20')
+  await ages.nth(1).blur()
+  await fill(page, 'income-wages-same', 1000)
+  // The engine's calculation with 大武口区's standards, live: 12,000 a year for two is 500 a month each.
+  await page.locator('[data-test=preview-per-capita]', { hasText: '500.00' }).waitFor()
+  assert((await page.locator('[data-test=preview-pool]').innerText()).includes('救助库'), 'the preview names the pool')
+  assert((await page.locator('[data-test=preview-programme]').first().innerText()).includes('低保'), 'and the programme')
+  await page.locator('[data-test=circ-severe_disability]').first().click()
+  // A 10% deduction for the severe disability: 450 a month each.
+  await page.locator('[data-test=preview-per-capita]', { hasText: '450.00' }).waitFor()
+  await shot(page, 'case-assess-preview')
   await failNext(page, '**/api/v1/tasks/*/complete', 422, {
-    type: 'https://jiuzhu.example/problems/invalid-field', title: '填写的内容有误', detail: 'dibao line must be a positive monthly amount',
-    errors: [{ field: 'dibao_line', message: 'dibao line must be a positive monthly amount' }],
+    type: 'https://jiuzhu.example/problems/invalid-field', title: '填写的内容有误', detail: 'members[1]: age 140 is not plausible',
+    errors: [{ field: 'members[1].age', message: 'members[1]: age 140 is not plausible' }],
   })
   await page.locator('[data-test=decision-submit]').click()
   await confirmBox(page)
-  await page.locator('.el-form-item__error', { hasText: '低保标准须为大于 0 的月金额' }).waitFor()
+  await page.locator('[data-test=member-error]', { hasText: 'age 140 is not plausible' }).waitFor()
   assert((await page.locator('[data-test=decision-error]').innerText()).includes('填写的内容有误'), 'the 422 is explained')
   await shot(page, 'case-assess-field-error')
   await page.locator('[data-test=decision-submit]').click()
   await confirmBox(page)
   await page.locator('[data-test=timeline-item][data-action=assess]').waitFor()
   assert((await page.locator('[data-test=pool]').innerText()).includes('救助库'), 'the pool is shown after assessment')
-  assert((await page.locator('[data-test=assessment-reason]').innerText()).includes('500.00'), "the engine's reason is shown")
+  assert((await page.locator('[data-test=assessment-reason]').innerText()).includes('450.00'), "the engine's reasons are shown")
+  assert((await page.locator('[data-test=eligible-programme]').first().innerText()).includes('低保'), 'the programme is shown')
 
   step('the task has left the inbox')
   await page.locator('[data-test=nav-inbox]').click()
@@ -190,8 +201,8 @@ await scenario('approver-flow', async ({ base, browser }) => {
   v = (await li.post(`/api/v1/cases/${caseId}/assess`, {
     version: v,
     assessment: {
-      members: [{ name: '测试乙', relation: 'self', elderly: true }, { name: '测试丙', relation: 'spouse', serious_illness: true }],
-      annual_income_yuan: 9600, annual_medical_expense_yuan: 2400, dibao_line_monthly_yuan: 790, low_income_line_monthly_yuan: 1185,
+      members: [{ name: '测试乙', relation: 'self', age: 68 }, { name: '测试丙', relation: 'spouse', age: 66, circumstances: ['serious_illness'] }],
+      income: [{ kind: 'transfers', monthly_yuan: Array(12).fill(800) }], medical_expense_yuan: 2400,
     },
   })).case.version
   const pledged = await li.post(`/api/v1/cases/${caseId}/pledge`, {
@@ -223,7 +234,8 @@ await scenario('approver-flow', async ({ base, browser }) => {
   await page2.locator('[data-test=decision-form]').waitFor()
   assert((await page2.locator('[data-test=route]').innerText()).includes('快速通道'), 'route shown')
   assert(/\d{4}-\d{2}-\d{2}/.test(await page2.locator('[data-test=promised-by]').innerText()), 'promised-by date shown')
-  assert((await page2.locator('[data-test=per-capita]').innerText()).includes('300.00'), 'per-capita income shown')
+  // 9,600 a year less 20% (two elderly, one seriously ill) and 2,400 of medical spending, for two.
+  assert((await page2.locator('[data-test=per-capita]').innerText()).includes('220.00'), 'per-capita income shown')
   assert((await page2.locator('[data-test=pool]').innerText()).includes('救助库'), 'pool shown')
   await shot(page2, 'case-approve')
   await page2.locator('[data-test=decision-approve]').click()

@@ -168,12 +168,20 @@ export const api = {
   inbox: (query) => request('GET', '/api/v1/inbox', { query }),
   policies: (query) => request('GET', '/api/v1/policies', { query }),
   getCase: (id) => request('GET', `/api/v1/cases/${encodeURIComponent(id)}`),
+  // The calculator on the household facts with the case's district standards; writes nothing.
+  previewAssessment: (caseId, assessment) =>
+    request('POST', `/api/v1/cases/${enc(caseId)}/assessment/preview`, { body: { assessment } }),
   discover: (body, idempotencyKey) => request('POST', '/api/v1/cases', { body, idempotencyKey }),
   claim: (taskId, idempotencyKey) =>
     request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/claim`, { body: {}, idempotencyKey }),
   release: (taskId, idempotencyKey) =>
     request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/release`, { body: {}, idempotencyKey }),
   bulkClaim: (taskIds) => request('POST', '/api/v1/tasks/bulk-claim', { body: { task_ids: taskIds } }),
+  // Referral proposals of a case, and the department handler's referral inbox.
+  referralProposals: (caseId) => request('GET', `/api/v1/cases/${enc(caseId)}/referral-proposals`),
+  referrals: (query) => request('GET', '/api/v1/referrals', { query }),
+  feedback: (caseId, body, idempotencyKey) =>
+    request('POST', `/api/v1/cases/${enc(caseId)}/feedback`, { body, idempotencyKey }),
   complete: (taskId, body, idempotencyKey) =>
     request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/complete`, { body, idempotencyKey }),
 

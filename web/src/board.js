@@ -9,6 +9,11 @@ export function isSupervisor(user) {
   return !!user && Array.isArray(user.roles) && user.roles.some((r) => r && SUPERVISOR_ROLES.includes(r.role))
 }
 
+// Department handlers (at a 部门 unit: /api/v1/me gives each role's tier) have a referral inbox.
+export function isDepartmentHandler(user) {
+  return !!user && Array.isArray(user.roles) && user.roles.some((r) => r && r.tier === 'department')
+}
+
 // Appends a page of a keyset list, dropping rows already shown (a row can move
 // between pages while the list changes underneath).
 export function mergePage(items, more, key = 'task_id') {

@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session } from './session.js'
 import { setUnauthenticatedHandler } from './api.js'
-import { isSupervisor } from './board.js'
+import { isDepartmentHandler, isSupervisor } from './board.js'
 import { isAuditor } from './audit.js'
 import LoginView from './views/LoginView.vue'
 import InboxView from './views/InboxView.vue'
@@ -17,6 +17,7 @@ export const router = createRouter({
     { path: '/cases/:id(\\d+)', name: 'case', component: CaseView, props: true },
     { path: '/report', name: 'report', component: ReportView },
     { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue') },
+    { path: '/referrals', name: 'referrals', component: () => import('./views/ReferralsView.vue'), meta: { department: true } },
     // Loaded on demand: it brings ECharts, which no other page needs.
     { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },
     // Also on demand (ECharts too): the auditors' sampling page.
@@ -32,6 +33,7 @@ router.beforeEach((to) => {
   if (to.name === 'login' && session.token && !to.query.expired) return { name: 'inbox' }
   if (to.meta.supervisor && !isSupervisor(session.user)) return { name: 'inbox' }
   if (to.meta.auditor && !isAuditor(session.user)) return { name: 'inbox' }
+  if (to.meta.department && !isDepartmentHandler(session.user)) return { name: 'inbox' }
   return true
 })
 

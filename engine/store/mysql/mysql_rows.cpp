@@ -93,10 +93,10 @@ const char kTaskValueColumns[] =
 
 const char kReferralColumns[] =
     "id, case_id, department_code, department_unit_id, status, note, answer, answer_json, "
-    "requested_at, due_at, answered_at";
+    "requested_at, due_at, answered_at, policies";
 const char kReferralValueColumns[] =
     "case_id, department_code, department_unit_id, status, note, answer, answer_json, "
-    "requested_at, due_at, answered_at";
+    "requested_at, due_at, answered_at, policies";
 
 const char kAuditColumns[] =
     "case_id, seq, at, actor, role, org_unit_id, action, from_state, to_state, payload, "
@@ -198,6 +198,7 @@ Result<ReferralRecord> ReadReferral(sql::ResultSet& rs) {
   f.requested_at = r.Int();
   f.due_at = r.Int();
   f.answered_at = r.Int();
+  f.policies = r.Str();
   return f;
 }
 
@@ -313,7 +314,8 @@ void BindReferralValues(Binder& b, const ReferralRecord& r) {
       .Str(r.answer_json)
       .Int(r.requested_at)
       .Int(r.due_at)
-      .Int(r.answered_at);
+      .Int(r.answered_at)
+      .Str(r.policies);
 }
 
 void BindNotification(Binder& b, const NotificationRecord& n) {

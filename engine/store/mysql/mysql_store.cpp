@@ -525,6 +525,33 @@ Result<std::vector<ReferralRecord>> MysqlStore::ListReferralsForCase(CaseId id) 
   });
 }
 
+Result<std::vector<ReferralRecord>> MysqlStore::ListDepartmentReferrals(
+    const DepartmentReferralQuery& q) {
+  if (q.department_unit_ids.empty() || q.limit <= 0) return std::vector<ReferralRecord>{};
+  std::string sql = std::string("SELECT ") + mysql::kReferralColumns +
+                    " FROM referrals WHERE department_unit_id IN (";
+  std::vector<Param> params;
+  for (size_t i = 0; i < q.department_unit_ids.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    params.emplace_back(q.department_unit_ids[i]);
+  }
+  sql += ") AND (due_at > ? OR (due_at = ? AND id > ?))";
+  params.emplace_back(q.after_due);
+  params.emplace_back(q.after_due);
+  params.emplace_back(q.after_id);
+  if (q.status) {
+    sql += " AND status = ?";
+    params.emplace_back(std::string(mysql::ReferralStatusName(*q.status)));
+  }
+  sql += " ORDER BY due_at, id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(q.limit));
+  return WithConnection(*pool_, "ListDepartmentReferrals", [&](Connection& c) {
+    auto ps = c.PrepareOnce(sql);
+    BindAll(*ps, params);
+    return ReadAll<ReferralRecord>(*ps, mysql::ReadReferral);
+  });
+}
+
 Result<std::vector<AuditEventRecord>> MysqlStore::ListAuditEvents(CaseId id) {
   return WithConnection(*pool_, "ListAuditEvents", [&](Connection& c) {
     sql::PreparedStatement& ps = c.Prepared(kAuditForCase);

@@ -93,6 +93,8 @@ class MysqlStore final : public CaseStore {
   Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) override;
   // In id order.
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) override;
+  Result<std::vector<ReferralRecord>> ListDepartmentReferrals(
+      const DepartmentReferralQuery& q) override;
   // In seq order.
   Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId id) override;
   // Active (open or claimed) tasks routed to one of the caller's (org unit, role) bindings

@@ -195,7 +195,7 @@ TaskRecord ReadTask(const Stmt& st) {
 
 constexpr const char* kReferralColumns =
     "id, case_id, department_code, department_unit_id, status, note, answer, answer_json, "
-    "requested_at, due_at, answered_at";
+    "requested_at, due_at, answered_at, policies";
 
 ReferralRecord ReadReferral(const Stmt& st) {
   ReferralRecord r;
@@ -210,6 +210,7 @@ ReferralRecord ReadReferral(const Stmt& st) {
   r.requested_at = st.Int(8);
   r.due_at = st.Int(9);
   r.answered_at = st.Int(10);
+  r.policies = st.Text(11);
   return r;
 }
 
@@ -397,19 +398,21 @@ Status WriteCounts(Conn& c, const CountDeltas& deltas) {
 
 Status InsertReferral(Conn& c, const ReferralRecord& r) {
   Stmt st(c, std::string("INSERT INTO referrals (") + kReferralColumns +
-                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   st.Bind(1, r.id).Bind(2, r.case_id).Bind(3, r.department_code).Bind(4, r.department_unit_id);
   st.Bind(5, std::string(ReferralStatusName(r.status))).Bind(6, r.note).Bind(7, r.answer);
   st.Bind(8, r.answer_json).Bind(9, r.requested_at).Bind(10, r.due_at).Bind(11, r.answered_at);
+  st.Bind(12, r.policies);
   return st.Run("insert referral");
 }
 
 Status UpdateReferral(Conn& c, const ReferralRecord& r) {
   Stmt st(c,
           "UPDATE referrals SET status=?, note=?, answer=?, answer_json=?, due_at=?, "
-          "answered_at=? WHERE id=?");
+          "answered_at=?, policies=? WHERE id=?");
   st.Bind(1, std::string(ReferralStatusName(r.status))).Bind(2, r.note).Bind(3, r.answer);
-  st.Bind(4, r.answer_json).Bind(5, r.due_at).Bind(6, r.answered_at).Bind(7, r.id);
+  st.Bind(4, r.answer_json).Bind(5, r.due_at).Bind(6, r.answered_at).Bind(7, r.policies);
+  st.Bind(8, r.id);
   JZ_RETURN_IF_ERROR(st.Run("update referral"));
   if (st.Changes() != 1) return NotFound("referral " + std::to_string(r.id) + " not found");
   return Status::Ok();
@@ -1324,6 +1327,25 @@ Result<std::vector<ReferralRecord>> SqliteStore::ListReferralsForCase(CaseId id)
                             " FROM referrals WHERE case_id=? ORDER BY id");
   st.Bind(1, id);
   return Collect<ReferralRecord>(st, "list referrals", ReadReferral);
+}
+
+Result<std::vector<ReferralRecord>> SqliteStore::ListDepartmentReferrals(
+    const DepartmentReferralQuery& q) {
+  if (q.department_unit_ids.empty() || q.limit <= 0) return std::vector<ReferralRecord>{};
+  std::string sql = std::string("SELECT ") + kReferralColumns +
+                    " FROM referrals WHERE department_unit_id IN (";
+  for (size_t i = 0; i < q.department_unit_ids.size(); ++i) sql += i ? ",?" : "?";
+  sql += ") AND (due_at > ? OR (due_at = ? AND id > ?))";
+  if (q.status) sql += " AND status = ?";
+  sql += " ORDER BY due_at, id LIMIT ?";
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(), sql);
+  int i = 1;
+  for (const auto& u : q.department_unit_ids) st.Bind(i++, u);
+  st.Bind(i++, q.after_due).Bind(i++, q.after_due).Bind(i++, q.after_id);
+  if (q.status) st.Bind(i++, std::string(ReferralStatusName(*q.status)));
+  st.Bind(i++, static_cast<std::int64_t>(q.limit));
+  return Collect<ReferralRecord>(st, "list department referrals", ReadReferral);
 }
 
 Result<std::vector<AuditEventRecord>> SqliteStore::ListAuditEvents(CaseId id) {

@@ -62,6 +62,8 @@ class SqliteStore final : public CaseStore {
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& q) override;
   Result<std::vector<TaskRecord>> ListTasksForCase(CaseId id) override;
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) override;
+  Result<std::vector<ReferralRecord>> ListDepartmentReferrals(
+      const DepartmentReferralQuery& q) override;
   Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId id) override;
   Result<TaskPage> ListInbox(const InboxQuery& q) override;
   Status ForEachCaseHead(
