@@ -757,6 +757,8 @@ TEST_P(ApiTest, AlertsAreKeptWhateverHappensToThem) {
   EXPECT_EQ(all.Json()["items"].size(), 3u) << all.body;
   EXPECT_TRUE(api_.Get("/api/v1/alerts", "li.na").Json()["items"].empty());
   EXPECT_EQ(api_.Get("/api/v1/alerts?status=lost", "sun.li").status, 422);
+}
+
 // The assessment form's live preview: the calculator with the case district's standards,
 // every figure returned, nothing written; bad facts get a problem naming the field.
 TEST_P(ApiTest, AssessmentPreviewComputesWithoutWriting) {
