@@ -523,6 +523,23 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   EXPECT_EQ(Command(a, "feedback", ValidBodyFor("feedback", ""), "he.ping").value("state", ""),
             "feedback");
   EXPECT_EQ(Command(a, "monitor", Json::object(), "chen.jing").value("state", ""), "monitor");
+  {
+    // 一季度一访问: the scheduler opens the quarter's visit; the village officer records it.
+    LogNotificationSender quiet;
+    DeadlineClock scheduler(h_.rt(), quiet);
+    auto opened = scheduler.ScheduleRevisits();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    EXPECT_EQ(*opened, 1);
+    const std::string visit = ActiveTask(a, "wang.hua", "quarterly_visit");
+    ASSERT_FALSE(visit.empty());
+    const HttpResult visited =
+        api_.Post(TaskPath(visit, "visit"),
+                  {{"visited_on", "2026-02-10"}, {"findings", "家中情况稳定"}, {"photos", {"p/1.jpg"}},
+                   {"pool", "monitoring"}, {"reason", "配偶已就业"}},
+                  "wang.hua");
+    EXPECT_EQ(visited.status, 200) << visited.Describe();
+    EXPECT_EQ(GetCase(a, "li.na").value("pool", ""), "monitoring");
+  }
   EXPECT_EQ(Command(a, "reassess", {{"reason", "医疗支出大幅增加"}}, "li.na").value("state", ""),
             "assess");
 
@@ -550,7 +567,7 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   JZ_ASSERT_OK(deadline_clock.RecordOverdueHistory());
   for (const char* board : {"/api/v1/board/summary", "/api/v1/board/trend", "/api/v1/board/overdue",
                             "/api/v1/board/overdue.csv", "/api/v1/board/overdue.xlsx",
-                            "/api/v1/board/decision-times",
+                            "/api/v1/board/decision-times", "/api/v1/board/pools",
                             "/api/v1/board/assignees?unit=640202100&role=street_reviewer"}) {
     const HttpResult r = api_.Get(board, "liu.yang");
     EXPECT_EQ(r.status, 200) << board << ": " << r.Describe();
@@ -567,6 +584,12 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   EXPECT_EQ(api_.Post("/api/v1/notifications/read-all", Json::object(), "zhang.qiang").status, 204);
 
   EXPECT_EQ(api_.Get("/api/v1/policies?q=%E7%99%8C%E7%97%87", "li.na").status, 200);  // 癌症
+  const HttpResult alert = api_.Post("/api/v1/alerts",
+                                     {{"source", "grid-electricity"}, {"kind", "abnormal_utilities"},
+                                      {"id_number", EngineHarness::ValidId(900)}},
+                                     "feed.shizuishan");
+  EXPECT_EQ(alert.status, 202) << alert.Describe();
+  EXPECT_EQ(api_.Get("/api/v1/alerts", "liu.yang").status, 200);
 
   const HttpResult metrics = api_.Get("/metrics", "");  // same connection: all observed
   ASSERT_EQ(metrics.status, 200);
@@ -684,6 +707,77 @@ TEST_P(ApiTest, ReferralProposalsInboxAndAnswer) {
     }
   }
   EXPECT_TRUE(found) << answered.body;
+}
+
+// 季度走访 over HTTP: bad visit records get a problem naming the field and change nothing.
+TEST_P(ApiTest, QuarterlyVisitRefusesBadRecords) {
+  const std::string id = WalkTo("monitor", 13, "范淑芬");
+  ASSERT_FALSE(id.empty());
+  LogNotificationSender quiet;
+  DeadlineClock scheduler(h_.rt(), quiet);
+  ASSERT_TRUE(scheduler.ScheduleRevisits().ok());
+  const std::string visit = ActiveTask(id, "wang.hua", "quarterly_visit");
+  ASSERT_FALSE(visit.empty());
+  const std::string before = h_.Fingerprint();
+  const std::string path = TaskPath(visit, "visit");
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-11"}, {"findings", "稳定"}}, "wang.hua"),
+                        422, "invalid-field", "visited_on"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2/10"}, {"findings", "稳定"}}, "wang.hua"), 422,
+                        "invalid-field", "visited_on"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}}, "wang.hua"), 422,
+                        "invalid-field", "findings"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}, {"pool", "rich"}},
+                                  "wang.hua"),
+                        422, "invalid-field", "pool"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}, {"pool", "general"}},
+                                  "wang.hua"),
+                        422, "invalid-field", "reason"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}, {"photos", "a.jpg"}},
+                                  "wang.hua"),
+                        422, "invalid-field", "photos"));
+  EXPECT_EQ(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}}, "li.na").status, 404);
+  EXPECT_EQ(h_.Fingerprint(), before);
+}
+
+// 监测预警 over HTTP: a feed's alert for a household under monitoring opens a reassessment task;
+// malformed ones are answered with the field at fault and kept; only feeds send, and only feeds
+// and supervisors list them.
+TEST_P(ApiTest, AlertsFromAFeedAreMatchedOrKept) {
+  const std::string id = WalkTo("monitor", 14, "姚桂香");
+  ASSERT_FALSE(id.empty());
+  const Json good = {{"source", "yibao-settlement"},
+                     {"kind", "large_medical_expense"},
+                     {"id_number", EngineHarness::ValidId(14)},
+                     {"occurred_on", "2026-02-08"},
+                     {"details", {{"amount_yuan", 52000}}}};
+  const HttpResult matched = api_.Post("/api/v1/alerts", good, "feed.shizuishan");
+  ASSERT_EQ(matched.status, 202) << matched.Describe();
+  EXPECT_EQ(matched.Json()["status"], "matched");
+  EXPECT_EQ(matched.Json()["case_id"], id);
+  EXPECT_FALSE(ActiveTask(id, "li.na", "alert_reassessment").empty());
+  const Json c = GetCase(id, "li.na");
+  EXPECT_EQ(c["timeline"].back()["action"], "alert_received");
+  EXPECT_EQ(c["timeline"].back()["payload"]["alert"], matched.Json()["id"]);
+
+  EXPECT_EQ(api_.Post("/api/v1/alerts", good, "li.na").status, 403);
+  Json bad = good;
+  bad["occurred_on"] = "yesterday";
+  const HttpResult malformed = api_.Post("/api/v1/alerts", bad, "feed.shizuishan");
+  EXPECT_TRUE(IsProblem(malformed, 422, "invalid-field", "occurred_on"));
+  EXPECT_FALSE(malformed.Json().value("alert_id", "").empty());
+  Json typed = good;
+  typed["id_number"] = 640202;
+  EXPECT_TRUE(IsProblem(api_.Post("/api/v1/alerts", typed, "feed.shizuishan"), 422, "invalid-field",
+                        "id_number"));
+
+  const HttpResult kept = api_.Get("/api/v1/alerts?status=malformed", "liu.yang");
+  ASSERT_EQ(kept.status, 200) << kept.Describe();
+  const Json items = kept.Json()["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1]["id"], malformed.Json()["alert_id"]);
+  EXPECT_NE(items[1]["error"].get<std::string>().find("occurred_on"), std::string::npos);
+  EXPECT_EQ(api_.Get("/api/v1/alerts", "li.na").status, 403);
+  EXPECT_TRUE(IsProblem(api_.Get("/api/v1/alerts?status=odd", "liu.yang"), 422, "invalid-field", "status"));
 }
 
 // Staff look up other departments' policies in Chinese; each comes with the department unit

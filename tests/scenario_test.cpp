@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/usecases/case_commands.hpp"
+#include "engine/usecases/monitoring.hpp"
 #include "tests/support/engine_harness.hpp"
 
 namespace jiuzhu::testing {
@@ -989,6 +990,82 @@ TEST_P(ScenarioTest, ReferralsFromProposalsUntilEveryDepartmentAnswered) {
   EXPECT_TRUE(answered.empty()) << "answered referrals leave the pending inbox";
   JZ_ASSERT_OK_AND_ASSIGN(out, h_.Do(StartMonitoring, h_.Cmd("chen.jing", id)));
   EXPECT_EQ(out.case_after.state, CaseState::kMonitor);
+}
+
+// 监测预警: an alert from a data feed is matched to the household's open case by the ID-number
+// hash and opens a reassessment task named in the trail; unmatched and malformed alerts are kept
+// and listed, never dropped; only a data feed may send them.
+TEST_P(ScenarioTest, AlertsOpenReassessmentOrAreKept) {
+  const CaseId id = WalkTo(CaseState::kMonitor, 61, "龚秀珍");
+  ASSERT_NE(id, 0);
+  auto send = [&](const std::string& who, const std::string& kind, const std::string& id_number) {
+    AlertRequest r;
+    r.actor = h_.User(who);
+    r.source = "yibao-settlement";
+    r.kind = kind;
+    r.id_number = id_number;
+    r.occurred_on = "2026-02-09";
+    r.details = {{"amount_yuan", 48000}};
+    r.raw = R"({"kind":")" + kind + R"("})";
+    return h_.Run([&](const EngineContext& c, StoreTxn& txn) { return ReceiveAlert(c, txn, r); });
+  };
+  const std::string before = h_.Fingerprint();
+  EXPECT_TRUE(FailsWith(send("li.na", "large_medical_expense", EngineHarness::ValidId(61)),
+                        ErrorCode::kPermissionDenied, {"data_feed"}));
+  EXPECT_EQ(h_.Fingerprint(), before) << "a refused sender leaves nothing";
+
+  JZ_ASSERT_OK_AND_ASSIGN(AlertOutcome matched,
+                          send("feed.shizuishan", "large_medical_expense", EngineHarness::ValidId(61)));
+  EXPECT_TRUE(matched.problem.ok());
+  EXPECT_EQ(matched.alert.status, AlertStatus::kMatched);
+  EXPECT_EQ(matched.alert.case_id, id);
+  ASSERT_TRUE(matched.command.has_value());
+  EXPECT_EQ(matched.command->case_after.state, CaseState::kMonitor) << "the state stays; a task opens";
+  Lines alert_tasks;
+  for (const auto& t : h_.ActiveTasks(id)) {
+    if (t.kind == kAlertReassessmentKind) alert_tasks.push_back(DescribeTask(t));
+  }
+  // Five working days from Tuesday 02-10: 02-11..02-14 (a make-up Saturday), then 02-24.
+  EXPECT_EQ(alert_tasks, (Lines{"alert_reassessment street_reviewer@640202100 open due "
+                                "2026-02-24T23:59:59.999999+08:00"}));
+  const AuditEventRecord ev = h_.Audit(id).back();
+  EXPECT_EQ(ev.action, "alert_received");
+  EXPECT_EQ(ev.actor, "feed.shizuishan");
+  EXPECT_EQ(nlohmann::json::parse(ev.payload)["alert"], std::to_string(matched.alert.id));
+
+  JZ_ASSERT_OK_AND_ASSIGN(AlertOutcome unmatched,
+                          send("feed.shizuishan", "death_record", EngineHarness::ValidId(62)));
+  EXPECT_EQ(unmatched.alert.status, AlertStatus::kUnmatched);
+  JZ_ASSERT_OK_AND_ASSIGN(AlertOutcome bad_id,
+                          send("feed.shizuishan", "new_vehicle", "640202198001011230"));
+  EXPECT_EQ(bad_id.alert.status, AlertStatus::kMalformed);
+  EXPECT_EQ(bad_id.problem.field(), "id_number");
+  JZ_ASSERT_OK_AND_ASSIGN(AlertOutcome bad_kind,
+                          send("feed.shizuishan", "lottery_win", EngineHarness::ValidId(61)));
+  EXPECT_EQ(bad_kind.alert.status, AlertStatus::kMalformed);
+  EXPECT_EQ(bad_kind.problem.field(), "kind");
+  int alert_tasks_now = 0;
+  for (const auto& t : h_.ActiveTasks(id)) alert_tasks_now += t.kind == kAlertReassessmentKind;
+  EXPECT_EQ(alert_tasks_now, 1) << "unmatched and malformed alerts open nothing";
+
+  JZ_ASSERT_OK_AND_ASSIGN(auto all, h_.store().ListAlerts(AlertQuery{}));
+  Lines kept;
+  for (const auto& a : all) kept.push_back(a.kind + " " + AlertStatusName(a.status));
+  EXPECT_EQ(kept, (Lines{"lottery_win malformed", "new_vehicle malformed", "death_record unmatched",
+                         "large_medical_expense matched"}));
+  JZ_ASSERT_OK_AND_ASSIGN(auto malformed,
+                          h_.store().ListAlerts(AlertQuery{AlertStatus::kMalformed, 0, 50}));
+  ASSERT_EQ(malformed.size(), 2u);
+  EXPECT_NE(malformed[1].error.find("id_number"), std::string::npos);
+  EXPECT_EQ(malformed[1].id_hash, "");
+
+  // The street reviewer acts on it: reassessment closes the alert task with the stage.
+  JZ_ASSERT_OK(h_.Do(ReassessCase, ReasonedCommand{h_.Cmd("li.na", id), "医疗支出大幅增加", 0}));
+  for (const auto& t : h_.Tasks(id)) {
+    if (t.kind == kAlertReassessmentKind) {
+      EXPECT_NE(t.state, TaskState::kOpen);
+    }
+  }
 }
 
 TEST_P(ScenarioTest, LeavingAStageClosesItsTasksDoneOrCancelled) {

@@ -433,6 +433,158 @@ TEST_P(StoreContractTest, ListDepartmentReferralsPagesADepartmentsReferralsInDue
   EXPECT_TRUE(nothing->empty());
 }
 
+// Quarterly revisits: one per (household, quarter); a second for the same quarter is
+// refused with kAlreadyExists and its whole command rolls back.
+TEST_P(StoreContractTest, RevisitsAreOnePerHouseholdAndQuarter) {
+  CaseRecord c = MakeCase(401, Hash('r'), CaseState::kMonitor);
+  ASSERT_OK(ApplyAndCommit(Discover(c)));
+  CommandEffects first = NextCommand(c, "revisit_scheduled");
+  TaskRecord t = MakeTask(4101, 401, "640202001001", "village_officer", kT0 + 30 * kMicrosPerDay);
+  t.kind = "quarterly_visit";
+  first.insert_tasks = {t};
+  first.insert_revisits = {RevisitRecord{Hash('r'), "2026Q1", 401, 4101, kT0}};
+  ASSERT_OK(ApplyAndCommit(first));
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    auto found = (*txn)->FindRevisit(Hash('r'), "2026Q1");
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ((*found)->case_id, 401);
+    EXPECT_EQ((*found)->task_id, 4101);
+    EXPECT_EQ((*found)->created_at, kT0);
+    auto other = (*txn)->FindRevisit(Hash('r'), "2026Q2");
+    ASSERT_TRUE(other.ok());
+    EXPECT_FALSE(other->has_value());
+  }
+  CaseRecord after_first = *first.update_case;
+  CommandEffects again = NextCommand(after_first, "revisit_scheduled");
+  TaskRecord t2 = t;
+  t2.id = 4102;
+  again.insert_tasks = {t2};
+  again.insert_revisits = {RevisitRecord{Hash('r'), "2026Q1", 401, 4102, kT0 + kHour}};
+  EXPECT_EQ(ApplyAndCommit(again).code(), ErrorCode::kAlreadyExists);
+  auto tasks = store_->ListTasksForCase(401);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ(TaskIds(*tasks), (std::vector<TaskId>{4101})) << "the refused command wrote nothing";
+  CommandEffects next_quarter = NextCommand(after_first, "revisit_scheduled");
+  next_quarter.insert_tasks = {t2};
+  next_quarter.insert_revisits = {RevisitRecord{Hash('r'), "2026Q2", 401, 4102, kT0 + kHour}};
+  ASSERT_OK(ApplyAndCommit(next_quarter));
+}
+
+// Supervisors' pool counts: cases with a pool per (village, pool) in a subtree; cases
+// without a pool, closed and revoked ones are left out.
+TEST_P(StoreContractTest, CountPoolsCountsCasesPerVillageAndPoolInASubtree) {
+  struct Spec {
+    CaseId id;
+    const char* path;
+    const char* village;
+    Pool pool;
+    CaseState state;
+  };
+  const std::vector<Spec> specs = {
+      {301, "/6402/640202/640202100/640202100001/", "640202100001", Pool::kRelief, CaseState::kMonitor},
+      {302, "/6402/640202/640202100/640202100001/", "640202100001", Pool::kRelief, CaseState::kApprove},
+      {303, "/6402/640202/640202100/640202100001/", "640202100001", Pool::kMonitoring, CaseState::kRejected},
+      {304, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kGeneral, CaseState::kRejected},
+      {305, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kNone, CaseState::kDiscover},
+      {306, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kRelief, CaseState::kRevoked},
+      {307, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kRelief, CaseState::kClosed},
+      {308, "/6402/640205/640205001/640205001001/", "640205001001", Pool::kRelief, CaseState::kMonitor},
+  };
+  for (const Spec& sp : specs) {
+    CaseRecord c = MakeCase(sp.id, Hash(static_cast<char>('a' + sp.id - 300)), sp.state, sp.path);
+    c.village_id = sp.village;
+    c.pool = sp.pool;
+    ASSERT_OK(ApplyAndCommit(Discover(c)));
+  }
+  auto lines = [](const Result<std::vector<PoolCount>>& r) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) {
+      for (const auto& p : *r) out.push_back(p.village_id + " " + PoolName(p.pool) + " " + std::to_string(p.n));
+    }
+    return out;
+  };
+  EXPECT_EQ(lines(store_->CountPools("/6402/640202/")),
+            (std::vector<std::string>{"640202100001 monitoring 1", "640202100001 relief 2",
+                                      "640202100002 general 1"}));
+  EXPECT_EQ(lines(store_->CountPools("/6402/640202/640202100/640202100002/")),
+            (std::vector<std::string>{"640202100002 general 1"}));
+  EXPECT_EQ(lines(store_->CountPools("")).size(), 4u);
+  EXPECT_TRUE(lines(store_->CountPools("/9999/")).empty());
+}
+
+// Alerts are kept whatever their status and listed newest first, by status, in pages.
+TEST_P(StoreContractTest, AlertsAreKeptAndListedNewestFirst) {
+  auto alert = [](std::int64_t id, AlertStatus status, const std::string& kind) {
+    AlertRecord a;
+    a.id = id;
+    a.received_at = kT0 + id;
+    a.received_by = "feed.shizuishan";
+    a.source = "yibao-settlement";
+    a.kind = kind;
+    a.id_hash = status == AlertStatus::kMalformed ? "" : Hash('z');
+    a.id_masked = status == AlertStatus::kMalformed ? "" : "640202********1238";
+    a.status = status;
+    a.case_id = status == AlertStatus::kMatched ? 101 : 0;
+    a.task_id = status == AlertStatus::kMatched ? 1001 : 0;
+    a.error = status == AlertStatus::kMalformed ? "id_number: bad check character" : "";
+    a.payload = R"({"kind":"医疗 𠀀"})";
+    return a;
+  };
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    ASSERT_OK((*txn)->InsertAlert(alert(9001, AlertStatus::kMatched, "large_medical_expense")));
+    ASSERT_OK((*txn)->InsertAlert(alert(9002, AlertStatus::kUnmatched, "death_record")));
+    ASSERT_OK((*txn)->InsertAlert(alert(9003, AlertStatus::kMalformed, "lottery_win")));
+    EXPECT_EQ((*txn)->InsertAlert(alert(9003, AlertStatus::kMalformed, "x")).code(),
+              ErrorCode::kAlreadyExists);
+  }
+  auto none = store_->ListAlerts(AlertQuery{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty()) << "an uncommitted transaction keeps nothing";
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    for (auto [id, st, kind] : {std::tuple{9001, AlertStatus::kMatched, "large_medical_expense"},
+                                std::tuple{9002, AlertStatus::kUnmatched, "death_record"},
+                                std::tuple{9003, AlertStatus::kMalformed, "lottery_win"}}) {
+      ASSERT_OK((*txn)->InsertAlert(alert(id, st, kind)));
+    }
+    ASSERT_OK((*txn)->Commit());
+  }
+  auto all = store_->ListAlerts(AlertQuery{});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, 9003);
+  EXPECT_EQ((*all)[2].id, 9001);
+  const AlertRecord want = alert(9001, AlertStatus::kMatched, "large_medical_expense");
+  const AlertRecord& got = (*all)[2];
+  EXPECT_EQ(got.received_at, want.received_at);
+  EXPECT_EQ(got.received_by, want.received_by);
+  EXPECT_EQ(got.source, want.source);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.id_hash, want.id_hash);
+  EXPECT_EQ(got.id_masked, want.id_masked);
+  EXPECT_EQ(got.status, want.status);
+  EXPECT_EQ(got.case_id, 101);
+  EXPECT_EQ(got.task_id, 1001);
+  EXPECT_EQ(got.payload, want.payload);
+  EXPECT_EQ((*all)[0].error, "id_number: bad check character");
+
+  auto malformed = store_->ListAlerts(AlertQuery{AlertStatus::kMalformed, 0, 50});
+  ASSERT_TRUE(malformed.ok());
+  ASSERT_EQ(malformed->size(), 1u);
+  EXPECT_EQ((*malformed)[0].id, 9003);
+  auto page = store_->ListAlerts(AlertQuery{std::nullopt, 9003, 1});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, 9002);
+}
+
 // --- migrations -------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, MigrateIsIdempotentAndRecordsEveryVersion) {

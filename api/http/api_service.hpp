@@ -87,12 +87,18 @@ class ApiService {
   HttpResponse TaskCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
                            const std::string& command);
   HttpResponse BulkClaim(const HttpRequest& req, const Caller& c);
+  HttpResponse VisitTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse StaticFile(const HttpRequest& req);
 
   // Referral proposals and the department's referral inbox (referral_handlers.cpp).
   void AddReferralRoutes();
   HttpResponse ReferralProposals(const PathParams& p, const Caller& c);
   HttpResponse DepartmentReferrals(const HttpRequest& req, const Caller& c);
+
+  // Alerts from data feeds (monitoring_handlers.cpp).
+  void AddMonitoringRoutes();
+  HttpResponse ReceiveAlerts(const HttpRequest& req, const Caller& c);
+  HttpResponse ListAlerts(const HttpRequest& req, const Caller& c);
 
   // Supervisors' board and notifications (board_handlers.cpp).
   void AddBoardRoutes();
@@ -106,6 +112,7 @@ class ApiService {
   HttpResponse BoardOverdue(const HttpRequest& req, const Caller& c, const std::string& format);
   HttpResponse BoardDecisionTimes(const HttpRequest& req, const Caller& c);
   HttpResponse BoardAssignees(const HttpRequest& req, const Caller& c);
+  HttpResponse BoardPools(const HttpRequest& req, const Caller& c);
   HttpResponse ReassignTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse RemindTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse Notifications(const HttpRequest& req, const Caller& c);

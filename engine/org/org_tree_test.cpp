@@ -447,7 +447,7 @@ TEST(OrgTreeParseUsers, EveryDemoUserLoads) {
   // The role catalogue of workflows/roles.json.
   const std::vector<std::string> roles = {
       "village_officer", "street_reviewer", "district_approver", "district_supervisor",
-      "city_supervisor", "auditor",         "department_handler"};
+      "city_supervisor", "auditor",         "department_handler", "data_feed"};
   const std::string text = ReadText(dir + "demo-users.json");
   auto users = ParseUsersJson(text, "demo-users.json", t, roles);
   ASSERT_TRUE(users.ok()) << users.status().ToString();
@@ -468,7 +468,8 @@ TEST(OrgTreeParseUsers, EveryDemoUserLoads) {
                                                         {"district_supervisor", Tier::kDistrict},
                                                         {"auditor", Tier::kDistrict},
                                                         {"city_supervisor", Tier::kCity},
-                                                        {"department_handler", Tier::kDepartment}};
+                                                        {"department_handler", Tier::kDepartment},
+                                                        {"data_feed", Tier::kCity}};
       ASSERT_EQ(tier_of_role.count(rb.role), 1u) << rb.role;
       EXPECT_EQ(unit->tier, tier_of_role.at(rb.role)) << u.username << " as " << rb.role;
     }

@@ -170,7 +170,9 @@ TEST(ProgrammeCatalogLoad, DibaoPromisesThirtyAndTenWorkingDays) {
 TEST(ProgrammeCatalogLoad, ReadsRolesAndEventAuthorities) {
   auto cat = ProgrammeCatalog::LoadDirectory(kWorkflows);
   ASSERT_TRUE(cat.ok()) << cat.status().ToString();
-  EXPECT_EQ(cat->RoleCodes().size(), 7u);
+  EXPECT_EQ(cat->RoleCodes().size(), 8u);
+  ASSERT_NE(cat->Role("data_feed"), nullptr);
+  EXPECT_FALSE(cat->Role("data_feed")->sees_full_id) << "a feed sends ID numbers, it reads none";
   ASSERT_NE(cat->Role("street_reviewer"), nullptr);
   EXPECT_TRUE(cat->Role("street_reviewer")->sees_full_id);
   EXPECT_FALSE(cat->Role("village_officer")->sees_full_id);

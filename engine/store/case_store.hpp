@@ -41,6 +41,11 @@ class StoreTxn {
   virtual Result<std::vector<TaskRecord>> ListActiveTasks(CaseId id) = 0;
   virtual Result<std::optional<TaskRecord>> LockTask(TaskId id) = 0;
   virtual Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) = 0;
+  // Keeps an alert (any status). kAlreadyExists if its id is taken.
+  virtual Status InsertAlert(const AlertRecord& alert) = 0;
+  // The household's revisit of `quarter` ("2026Q1"), if one was scheduled.
+  virtual Result<std::optional<RevisitRecord>> FindRevisit(const std::string& id_hash,
+                                                           const std::string& quarter) = 0;
 
   // Writes all effects. kConflict if the case version or a task state is
   // not what the effects expect, or the open-case-per-ID rule would break
@@ -129,6 +134,14 @@ struct DecisionRecord {
   std::string programme;
 };
 
+// Households per pool (分层分类) in one village: cases with a pool that are
+// not closed or revoked.
+struct PoolCount {
+  std::string village_id;
+  Pool pool = Pool::kNone;
+  std::int64_t n = 0;
+};
+
 struct OverdueHistoryRow {
   std::string day;  // local date YYYY-MM-DD (Asia/Shanghai) the count was taken
   std::string org_unit_id;
@@ -143,6 +156,13 @@ struct DepartmentReferralQuery {
   // Keyset: referrals after (due_at, id).
   Micros after_due = 0;
   ReferralId after_id = 0;
+  int limit = 50;
+};
+
+// Alerts newest first (by id), optionally of one status; keyset below `before_id`.
+struct AlertQuery {
+  std::optional<AlertStatus> status;
+  std::int64_t before_id = 0;  // 0: from the newest
   int limit = 50;
 };
 
@@ -221,6 +241,10 @@ class CaseStore {
   // Cases decided in [from, to) under `org_path`.
   virtual Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
                                                             Micros to) = 0;
+  virtual Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) = 0;
+  // Pool counts per village under `org_path` (a subtree; "" = everywhere),
+  // in (village, pool) order; pool none, closed and revoked cases are left out.
+  virtual Result<std::vector<PoolCount>> CountPools(const std::string& org_path) = 0;
   // Overdue counts per unit and day, written by the scheduler once a day.
   virtual Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) = 0;
   virtual Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string& from_day,

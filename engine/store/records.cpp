@@ -2,6 +2,22 @@
 
 namespace jiuzhu {
 
+const char* AlertStatusName(AlertStatus s) {
+  switch (s) {
+    case AlertStatus::kMatched: return "matched";
+    case AlertStatus::kUnmatched: return "unmatched";
+    case AlertStatus::kMalformed: return "malformed";
+  }
+  return "?";
+}
+
+std::optional<AlertStatus> ParseAlertStatus(std::string_view name) {
+  for (AlertStatus s : {AlertStatus::kMatched, AlertStatus::kUnmatched, AlertStatus::kMalformed}) {
+    if (name == AlertStatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
 const char* NotificationKindName(NotificationKind k) {
   switch (k) {
     case NotificationKind::kReminder: return "reminder";

@@ -144,6 +144,41 @@ struct IdempotencyRecord {
   Micros created_at = 0;
 };
 
+// An alert from a data-comparison or sensor feed (监测预警): kept whatever
+// became of it, so nothing a feed sends is silently dropped.
+enum class AlertStatus {
+  kMatched,    // an open case of the person: a reassessment task was opened
+  kUnmatched,  // valid, but the person has no open case
+  kMalformed,  // refused: `error` says which field and why
+};
+const char* AlertStatusName(AlertStatus s);  // "matched", "unmatched", "malformed"
+std::optional<AlertStatus> ParseAlertStatus(std::string_view name);
+
+struct AlertRecord {
+  std::int64_t id = 0;
+  Micros received_at = 0;
+  std::string received_by;  // the feed's username
+  std::string source;       // e.g. "yibao-settlement", "grid-electricity"
+  std::string kind;         // see kAlertKinds (engine/usecases/monitoring.hpp)
+  std::string id_hash;      // "" when the alert carried no valid ID number
+  std::string id_masked;
+  AlertStatus status = AlertStatus::kUnmatched;
+  CaseId case_id = 0;  // matched: the case
+  TaskId task_id = 0;  // matched: the reassessment task opened
+  std::string error;   // malformed: "field: message"
+  std::string payload; // the alert as received (JSON text)
+};
+
+// One quarter's revisit (一季度一访问) of a household: at most one per
+// (id_hash, quarter), whichever server process schedules it.
+struct RevisitRecord {
+  std::string id_hash;  // the household's ID-number hash (CaseRecord::id_hash)
+  std::string quarter;  // "2026Q1", in Asia/Shanghai
+  CaseId case_id = 0;
+  TaskId task_id = 0;   // the quarterly_visit task opened for it
+  Micros created_at = 0;
+};
+
 // A task row rewritten: `after` replaces the row only while it still holds
 // `before`'s state, unit and role (the task as read in this transaction).
 struct TaskUpdate {
@@ -163,6 +198,7 @@ struct CommandEffects {
   std::vector<ReferralRecord> insert_referrals;
   std::vector<ReferralRecord> update_referrals;  // rewritten by id
   std::vector<NotificationRecord> insert_notifications;
+  std::vector<RevisitRecord> insert_revisits;  // kAlreadyExists when the quarter has one
   AuditEventRecord audit;
 };
 

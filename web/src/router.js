@@ -16,6 +16,7 @@ export const router = createRouter({
     { path: '/cases/:id(\\d+)', name: 'case', component: CaseView, props: true },
     { path: '/report', name: 'report', component: ReportView },
     { path: '/policies', name: 'policies', component: () => import('./views/PoliciesView.vue') },
+    { path: '/alerts', name: 'alerts', component: () => import('./views/AlertsView.vue'), meta: { supervisor: true } },
     { path: '/referrals', name: 'referrals', component: () => import('./views/ReferralsView.vue'), meta: { department: true } },
     // Loaded on demand: it brings ECharts, which no other page needs.
     { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },

@@ -816,6 +816,70 @@ Result<std::vector<OverdueItem>> MysqlStore::ListOverdue(const OverdueQuery& q) 
       });
 }
 
+Result<std::vector<AlertRecord>> MysqlStore::ListAlerts(const AlertQuery& q) {
+  if (q.limit <= 0) return std::vector<AlertRecord>{};
+  std::string sql =
+      "SELECT id, received_at, received_by, source, kind, id_hash, id_masked, status, case_id, "
+      "task_id, error, payload FROM alerts WHERE 1=1";
+  std::vector<Param> params;
+  if (q.before_id > 0) {
+    sql += " AND id < ?";
+    params.emplace_back(q.before_id);
+  }
+  if (q.status) {
+    sql += " AND status = ?";
+    params.emplace_back(std::string(AlertStatusName(*q.status)));
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(q.limit));
+  return WithConnection(*pool_, "ListAlerts", [&](Connection& c) -> Result<std::vector<AlertRecord>> {
+    auto ps = c.PrepareOnce(sql);
+    BindAll(*ps, params);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    std::vector<AlertRecord> out;
+    while (rs->next()) {
+      mysql::RowReader r(*rs);
+      AlertRecord a;
+      a.id = r.Int();
+      a.received_at = r.Int();
+      a.received_by = r.Str();
+      a.source = r.Str();
+      a.kind = r.Str();
+      a.id_hash = r.Str();
+      a.id_masked = r.Str();
+      a.status = ParseAlertStatus(r.Str()).value_or(AlertStatus::kMalformed);
+      a.case_id = r.Int();
+      a.task_id = r.Int();
+      a.error = r.Str();
+      a.payload = r.Str();
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<PoolCount>> MysqlStore::CountPools(const std::string& org_path) {
+  return WithConnection(*pool_, "CountPools", [&](Connection& c) -> Result<std::vector<PoolCount>> {
+    sql::PreparedStatement& ps = c.Prepared(
+        "SELECT village_id, pool, COUNT(*) FROM cases WHERE org_path LIKE ? ESCAPE '!' "
+        "AND pool <> 'none' AND state NOT IN ('closed', 'revoked') "
+        "GROUP BY village_id, pool ORDER BY village_id, pool");
+    Binder(ps).Str(EscapeLike(org_path) + "%");
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    std::vector<PoolCount> out;
+    while (rs->next()) {
+      mysql::RowReader r(*rs);
+      PoolCount p;
+      p.village_id = r.Str();
+      const std::string pool = r.Str();
+      p.pool = ParsePool(pool).value_or(Pool::kNone);
+      p.n = r.Int();
+      out.push_back(std::move(p));
+    }
+    return out;
+  });
+}
+
 Result<std::vector<DecisionRecord>> MysqlStore::ListDecisions(const std::string& org_path,
                                                               Micros from, Micros to) {
   return WithConnection(*pool_, "ListDecisions", [&](Connection& c) {
