@@ -295,6 +295,10 @@ class TimingTxn final : public StoreTxn {
   Result<std::optional<TaskRecord>> LockTask(TaskId id) override {
     return Timed(kLockTask, [&] { return in_->LockTask(id); });
   }
+  Result<std::optional<RevisitRecord>> FindRevisit(const std::string& id_hash,
+                                                   const std::string& quarter) override {
+    return Timed(kOtherTxn, [&] { return in_->FindRevisit(id_hash, quarter); });
+  }
   Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) override {
     return Timed(kOtherTxn, [&] { return in_->ListReferrals(id); });
   }
@@ -389,6 +393,9 @@ class TimingStore final : public CaseStore {
   Result<std::vector<ReferralRecord>> ListDepartmentReferrals(
       const DepartmentReferralQuery& q) override {
     return in_.ListDepartmentReferrals(q);
+  }
+  Result<std::vector<PoolCount>> CountPools(const std::string& org_path) override {
+    return in_.CountPools(org_path);
   }
   Result<std::vector<ReferralRecord>> ListReferralsForCase(CaseId id) override {
     return in_.ListReferralsForCase(id);

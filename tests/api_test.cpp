@@ -523,6 +523,23 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   EXPECT_EQ(Command(a, "feedback", ValidBodyFor("feedback", ""), "he.ping").value("state", ""),
             "feedback");
   EXPECT_EQ(Command(a, "monitor", Json::object(), "chen.jing").value("state", ""), "monitor");
+  {
+    // 一季度一访问: the scheduler opens the quarter's visit; the village officer records it.
+    LogNotificationSender quiet;
+    DeadlineClock scheduler(h_.rt(), quiet);
+    auto opened = scheduler.ScheduleRevisits();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    EXPECT_EQ(*opened, 1);
+    const std::string visit = ActiveTask(a, "wang.hua", "quarterly_visit");
+    ASSERT_FALSE(visit.empty());
+    const HttpResult visited =
+        api_.Post(TaskPath(visit, "visit"),
+                  {{"visited_on", "2026-02-10"}, {"findings", "家中情况稳定"}, {"photos", {"p/1.jpg"}},
+                   {"pool", "monitoring"}, {"reason", "配偶已就业"}},
+                  "wang.hua");
+    EXPECT_EQ(visited.status, 200) << visited.Describe();
+    EXPECT_EQ(GetCase(a, "li.na").value("pool", ""), "monitoring");
+  }
   EXPECT_EQ(Command(a, "reassess", {{"reason", "医疗支出大幅增加"}}, "li.na").value("state", ""),
             "assess");
 
@@ -550,7 +567,7 @@ TEST_P(ApiTest, EveryRouteAnswersItsHappyPath) {
   JZ_ASSERT_OK(deadline_clock.RecordOverdueHistory());
   for (const char* board : {"/api/v1/board/summary", "/api/v1/board/trend", "/api/v1/board/overdue",
                             "/api/v1/board/overdue.csv", "/api/v1/board/overdue.xlsx",
-                            "/api/v1/board/decision-times",
+                            "/api/v1/board/decision-times", "/api/v1/board/pools",
                             "/api/v1/board/assignees?unit=640202100&role=street_reviewer"}) {
     const HttpResult r = api_.Get(board, "liu.yang");
     EXPECT_EQ(r.status, 200) << board << ": " << r.Describe();
@@ -860,6 +877,36 @@ TEST_P(ApiTest, ReferralProposalsInboxAndAnswer) {
     }
   }
   EXPECT_TRUE(found) << answered.body;
+}
+
+// 季度走访 over HTTP: bad visit records get a problem naming the field and change nothing.
+TEST_P(ApiTest, QuarterlyVisitRefusesBadRecords) {
+  const std::string id = WalkTo("monitor", 13, "范淑芬");
+  ASSERT_FALSE(id.empty());
+  LogNotificationSender quiet;
+  DeadlineClock scheduler(h_.rt(), quiet);
+  ASSERT_TRUE(scheduler.ScheduleRevisits().ok());
+  const std::string visit = ActiveTask(id, "wang.hua", "quarterly_visit");
+  ASSERT_FALSE(visit.empty());
+  const std::string before = h_.Fingerprint();
+  const std::string path = TaskPath(visit, "visit");
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-11"}, {"findings", "稳定"}}, "wang.hua"),
+                        422, "invalid-field", "visited_on"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2/10"}, {"findings", "稳定"}}, "wang.hua"), 422,
+                        "invalid-field", "visited_on"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}}, "wang.hua"), 422,
+                        "invalid-field", "findings"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}, {"pool", "rich"}},
+                                  "wang.hua"),
+                        422, "invalid-field", "pool"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}, {"pool", "general"}},
+                                  "wang.hua"),
+                        422, "invalid-field", "reason"));
+  EXPECT_TRUE(IsProblem(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}, {"photos", "a.jpg"}},
+                                  "wang.hua"),
+                        422, "invalid-field", "photos"));
+  EXPECT_EQ(api_.Post(path, {{"visited_on", "2026-02-10"}, {"findings", "稳定"}}, "li.na").status, 404);
+  EXPECT_EQ(h_.Fingerprint(), before);
 }
 
 // Staff look up other departments' policies in Chinese; each comes with the department unit

@@ -29,6 +29,7 @@
 #include "api/runtime/deadline_clock.hpp"
 #include "api/runtime/demo_data.hpp"
 #include "engine/usecases/case_commands.hpp"
+#include "engine/usecases/monitoring.hpp"
 #include "engine/usecases/supervision.hpp"
 #include "tests/support/engine_harness.hpp"
 #include "tests/support/private_mariadb.hpp"
@@ -227,6 +228,136 @@ TEST_P(DeadlineTest, SilentDepartmentEscalatesWhileTheOneThatAnsweredDoesNot) {
                                                       "护理补贴已发放", 1200}));
   EXPECT_EQ(OverdueOnBoard(h_.store(), "640202D07"), 0);
   JZ_ASSERT_OK(h_.Do(StartMonitoring, h_.Cmd("chen.jing", case_id)));
+}
+
+// 一季度一访问: households in the relief and monitoring pools get one revisit task per quarter,
+// due at the end of the quarter, opened by the scheduler (idempotent, also with a second clock
+// on the same database); the visit record closes it and may move the household between
+// pools, with reason and actor in the trail. Households in the general pool get none.
+TEST_P(DeadlineTest, QuarterlyRevisitsAcrossAYear) {
+  auto walk = [&](int n, const std::string& name, Fen wages_per_month, bool approve) -> CaseId {
+    auto [id, intake] = NewCase(n, name);
+    if (id == 0) return 0;
+    EXPECT_TRUE(h_.Do(AcceptCase, h_.Cmd("li.na", id)).ok());
+    AssessRequest a = EngineHarness::ReliefAssessment(h_.Cmd("li.na", id), name);
+    a.household.members[0].circumstances.clear();
+    a.household.income = {{"wages", std::vector<Fen>(12, wages_per_month)}};
+    EXPECT_TRUE(h_.Do(AssessCase, a).ok());
+    EXPECT_TRUE(h_.Do(PledgeCase, PledgeRequest{h_.Cmd("li.na", id), true, name, "承诺"}).ok());
+    if (approve) {
+      EXPECT_TRUE(h_.Do(ApproveCase, h_.Cmd("chen.jing", id)).ok());
+      EXPECT_TRUE(h_.Do(StartMonitoring, h_.Cmd("chen.jing", id)).ok());
+    } else {
+      EXPECT_TRUE(h_.Do(RejectCase, ReasonedCommand{h_.Cmd("chen.jing", id), "暂不符合低保条件", 0}).ok());
+    }
+    return id;
+  };
+  // Two people: 1,000 a month is 500 each (relief); 1,600 is 800 (monitoring); 3,000 general.
+  const CaseId relief = walk(51, "钟桂英", 100000, true);
+  const CaseId watched = walk(52, "邱玉兰", 160000, false);
+  const CaseId general = walk(53, "骆建华", 300000, false);
+  ASSERT_NE(relief, 0);
+  ASSERT_NE(watched, 0);
+  ASSERT_NE(general, 0);
+  ASSERT_EQ(h_.Case(watched)->pool, Pool::kMonitoring);
+  ASSERT_EQ(h_.Case(watched)->state, CaseState::kRejected);
+  ASSERT_EQ(h_.Case(general)->pool, Pool::kGeneral);
+
+  auto visits = [&](CaseId id) {
+    std::vector<std::string> out;
+    for (const auto& t : h_.Tasks(id)) {
+      if (t.kind == kQuarterlyVisitKind) out.push_back(DescribeTask(t));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto schedule = [&]() {
+    DeadlineClock clock(h_.rt(), sender_);
+    auto n = clock.ScheduleRevisits();
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : -1;
+  };
+
+  // Q1 2026 (the harness starts on 02-10): both watched households, due 03-31.
+  EXPECT_EQ(schedule(), 2);
+  EXPECT_EQ(visits(relief), (std::vector<std::string>{
+                                "quarterly_visit village_officer@640202100001 open due "
+                                "2026-03-31T23:59:59.999999+08:00"}));
+  EXPECT_EQ(visits(watched).size(), 1u);
+  EXPECT_TRUE(visits(general).empty()) << "the general pool gets no quarterly visit";
+  EXPECT_EQ(h_.Audit(relief).back().action, "revisit_scheduled");
+  EXPECT_EQ(h_.Audit(relief).back().actor, kSchedulerActor);
+
+  // Idempotent: again, and from a second clock (another server process), nothing new.
+  const std::string before = h_.Fingerprint();
+  EXPECT_EQ(schedule(), 0);
+  EXPECT_EQ(schedule(), 0);
+  EXPECT_EQ(h_.Fingerprint(), before);
+
+  // The visit: bad records are refused and write nothing.
+  h_.SetTime("2026-03-05T15:00:00+08:00");
+  const TaskId q1 = [&] {
+    for (const auto& t : h_.ActiveTasks(relief)) {
+      if (t.kind == kQuarterlyVisitKind) return t.id;
+    }
+    return TaskId{0};
+  }();
+  ASSERT_NE(q1, 0);
+  auto visit = [&](const std::string& who, const std::string& on, const std::string& findings,
+                   std::optional<Pool> pool, const std::string& reason) {
+    return h_.Run([&](const EngineContext& c, StoreTxn& txn) {
+      return RecordVisit(c, txn, VisitRequest{h_.User(who), q1, std::nullopt, on, findings,
+                                              {"photo/2026/03/05/a.jpg", "photo/2026/03/05/b.jpg"},
+                                              pool, reason});
+    });
+  };
+  const std::string unvisited = h_.Fingerprint();
+  EXPECT_TRUE(FailsWith(visit("wang.hua", "2026-03-06", "正常", std::nullopt, ""),
+                        ErrorCode::kInvalidArgument, {"future"}, "visited_on"));
+  EXPECT_TRUE(FailsWith(visit("wang.hua", "2026-03-05", "  ", std::nullopt, ""),
+                        ErrorCode::kInvalidArgument, {}, "findings"));
+  EXPECT_TRUE(FailsWith(visit("wang.hua", "2026-03-05", "已就业", Pool::kMonitoring, ""),
+                        ErrorCode::kInvalidArgument, {"reason"}, "reason"));
+  EXPECT_TRUE(FailsWith(visit("li.na", "2026-03-05", "已就业", std::nullopt, ""), ErrorCode::kNotFound));
+  EXPECT_EQ(h_.Fingerprint(), unvisited);
+
+  // The spouse found work: the household moves to the monitoring pool, with the reason.
+  JZ_ASSERT_OK_AND_ASSIGN(CommandOutcome out,
+                          visit("wang.hua", "2026-03-05", "配偶已在园区就业，月收入约 2500 元",
+                                Pool::kMonitoring, "家庭收入增加，转入监测库"));
+  EXPECT_EQ(out.case_after.pool, Pool::kMonitoring);
+  const AuditEventRecord moved = h_.Audit(relief).back();
+  EXPECT_EQ(moved.action, "record_visit");
+  EXPECT_EQ(moved.actor, "wang.hua");
+  const auto payload = nlohmann::json::parse(moved.payload);
+  EXPECT_EQ(payload["pool_from"], "relief");
+  EXPECT_EQ(payload["pool"], "monitoring");
+  EXPECT_EQ(payload["reason"], "家庭收入增加，转入监测库");
+  EXPECT_EQ(payload["photos"].size(), 2u);
+  EXPECT_TRUE(FailsWith(visit("wang.hua", "2026-03-05", "再次", std::nullopt, ""),
+                        ErrorCode::kFailedPrecondition));
+
+  // The rest of the year: one new visit per household at the start of each quarter, due at
+  // its end; mid-quarter runs open nothing.
+  for (const auto& [start, mid] : std::vector<std::pair<std::string, std::string>>{
+           {"2026-04-01T08:00:00+08:00", "2026-05-20T08:00:00+08:00"},
+           {"2026-07-01T08:00:00+08:00", "2026-08-20T08:00:00+08:00"},
+           {"2026-10-01T08:00:00+08:00", "2026-11-20T08:00:00+08:00"},
+           {"2027-01-04T08:00:00+08:00", "2027-02-20T08:00:00+08:00"}}) {
+    h_.SetTime(start);
+    EXPECT_EQ(schedule(), 2) << start;
+    h_.SetTime(mid);
+    EXPECT_EQ(schedule(), 0) << mid;
+  }
+  std::vector<std::string> dues;
+  for (const auto& line : visits(watched)) dues.push_back(line.substr(line.find(" due ") + 5));
+  EXPECT_EQ(dues, (std::vector<std::string>{"2026-03-31T23:59:59.999999+08:00",
+                                            "2026-06-30T23:59:59.999999+08:00",
+                                            "2026-09-30T23:59:59.999999+08:00",
+                                            "2026-12-31T23:59:59.999999+08:00",
+                                            "2027-03-31T23:59:59.999999+08:00"}));
+  EXPECT_EQ(visits(relief).size(), 5u);
+  EXPECT_TRUE(visits(general).empty());
 }
 
 TEST_P(DeadlineTest, TaskClosedInTimeNeverEscalates) {

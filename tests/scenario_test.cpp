@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/usecases/case_commands.hpp"
+#include "engine/usecases/monitoring.hpp"
 #include "tests/support/engine_harness.hpp"
 
 namespace jiuzhu::testing {

@@ -433,6 +433,89 @@ TEST_P(StoreContractTest, ListDepartmentReferralsPagesADepartmentsReferralsInDue
   EXPECT_TRUE(nothing->empty());
 }
 
+// Quarterly revisits: one per (household, quarter); a second for the same quarter is
+// refused with kAlreadyExists and its whole command rolls back.
+TEST_P(StoreContractTest, RevisitsAreOnePerHouseholdAndQuarter) {
+  CaseRecord c = MakeCase(401, Hash('r'), CaseState::kMonitor);
+  ASSERT_OK(ApplyAndCommit(Discover(c)));
+  CommandEffects first = NextCommand(c, "revisit_scheduled");
+  TaskRecord t = MakeTask(4101, 401, "640202001001", "village_officer", kT0 + 30 * kMicrosPerDay);
+  t.kind = "quarterly_visit";
+  first.insert_tasks = {t};
+  first.insert_revisits = {RevisitRecord{Hash('r'), "2026Q1", 401, 4101, kT0}};
+  ASSERT_OK(ApplyAndCommit(first));
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    auto found = (*txn)->FindRevisit(Hash('r'), "2026Q1");
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ((*found)->case_id, 401);
+    EXPECT_EQ((*found)->task_id, 4101);
+    EXPECT_EQ((*found)->created_at, kT0);
+    auto other = (*txn)->FindRevisit(Hash('r'), "2026Q2");
+    ASSERT_TRUE(other.ok());
+    EXPECT_FALSE(other->has_value());
+  }
+  CaseRecord after_first = *first.update_case;
+  CommandEffects again = NextCommand(after_first, "revisit_scheduled");
+  TaskRecord t2 = t;
+  t2.id = 4102;
+  again.insert_tasks = {t2};
+  again.insert_revisits = {RevisitRecord{Hash('r'), "2026Q1", 401, 4102, kT0 + kHour}};
+  EXPECT_EQ(ApplyAndCommit(again).code(), ErrorCode::kAlreadyExists);
+  auto tasks = store_->ListTasksForCase(401);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ(TaskIds(*tasks), (std::vector<TaskId>{4101})) << "the refused command wrote nothing";
+  CommandEffects next_quarter = NextCommand(after_first, "revisit_scheduled");
+  next_quarter.insert_tasks = {t2};
+  next_quarter.insert_revisits = {RevisitRecord{Hash('r'), "2026Q2", 401, 4102, kT0 + kHour}};
+  ASSERT_OK(ApplyAndCommit(next_quarter));
+}
+
+// Supervisors' pool counts: cases with a pool per (village, pool) in a subtree; cases
+// without a pool, closed and revoked ones are left out.
+TEST_P(StoreContractTest, CountPoolsCountsCasesPerVillageAndPoolInASubtree) {
+  struct Spec {
+    CaseId id;
+    const char* path;
+    const char* village;
+    Pool pool;
+    CaseState state;
+  };
+  const std::vector<Spec> specs = {
+      {301, "/6402/640202/640202100/640202100001/", "640202100001", Pool::kRelief, CaseState::kMonitor},
+      {302, "/6402/640202/640202100/640202100001/", "640202100001", Pool::kRelief, CaseState::kApprove},
+      {303, "/6402/640202/640202100/640202100001/", "640202100001", Pool::kMonitoring, CaseState::kRejected},
+      {304, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kGeneral, CaseState::kRejected},
+      {305, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kNone, CaseState::kDiscover},
+      {306, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kRelief, CaseState::kRevoked},
+      {307, "/6402/640202/640202100/640202100002/", "640202100002", Pool::kRelief, CaseState::kClosed},
+      {308, "/6402/640205/640205001/640205001001/", "640205001001", Pool::kRelief, CaseState::kMonitor},
+  };
+  for (const Spec& sp : specs) {
+    CaseRecord c = MakeCase(sp.id, Hash(static_cast<char>('a' + sp.id - 300)), sp.state, sp.path);
+    c.village_id = sp.village;
+    c.pool = sp.pool;
+    ASSERT_OK(ApplyAndCommit(Discover(c)));
+  }
+  auto lines = [](const Result<std::vector<PoolCount>>& r) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) {
+      for (const auto& p : *r) out.push_back(p.village_id + " " + PoolName(p.pool) + " " + std::to_string(p.n));
+    }
+    return out;
+  };
+  EXPECT_EQ(lines(store_->CountPools("/6402/640202/")),
+            (std::vector<std::string>{"640202100001 monitoring 1", "640202100001 relief 2",
+                                      "640202100002 general 1"}));
+  EXPECT_EQ(lines(store_->CountPools("/6402/640202/640202100/640202100002/")),
+            (std::vector<std::string>{"640202100002 general 1"}));
+  EXPECT_EQ(lines(store_->CountPools("")).size(), 4u);
+  EXPECT_TRUE(lines(store_->CountPools("/9999/")).empty());
+}
+
 // --- migrations -------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, MigrateIsIdempotentAndRecordsEveryVersion) {

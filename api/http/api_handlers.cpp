@@ -11,6 +11,7 @@
 #include "api/runtime/case_json.hpp"
 #include "api/runtime/post_audit_json.hpp"
 #include "engine/access/access_policy.hpp"
+#include "engine/usecases/monitoring.hpp"
 
 namespace jiuzhu::http {
 
@@ -352,6 +353,34 @@ HttpResponse ApiService::Inbox(const HttpRequest& req, const Caller& c) {
   HttpResponse r;
   r.body = InboxPageJsonText(rt_, *page, *cases, next, q.now);
   return r;
+}
+
+HttpResponse ApiService::VisitTask(const HttpRequest& req, const PathParams& p, const Caller& c) {
+  const auto id = ParseId(p.at("id"));
+  if (!id) return ProblemResponse(NotFound("task " + p.at("id") + " not found"));
+  auto body = BodyObject(req);
+  if (!body) return MalformedBody();
+  VisitRequest v;
+  v.actor = c.user;
+  v.task_id = *id;
+  auto version = ExpectedVersion(req, *body);
+  if (!version.ok()) return ProblemResponse(version.status());
+  v.expected_version = *version;
+  for (auto [key, target] : {std::pair{"visited_on", &v.visited_on}, std::pair{"findings", &v.findings},
+                             std::pair{"reason", &v.reason}}) {
+    if (Status s = ReadField(*body, key, target); !s.ok()) return ProblemResponse(s);
+  }
+  if (Status s = ReadField(*body, "photos", &v.photos); !s.ok()) return ProblemResponse(s);
+  std::string pool;
+  if (Status s = ReadField(*body, "pool", &pool); !s.ok()) return ProblemResponse(s);
+  if (!pool.empty()) {
+    v.new_pool = ParsePool(pool);
+    if (!v.new_pool || *v.new_pool == Pool::kNone) {
+      return ProblemResponse(InvalidArgument("pool must be relief, monitoring or general", "pool"));
+    }
+  }
+  return RunCommand(req, c, "task_visit", 0,
+                    [v](const EngineContext& ctx, StoreTxn& txn) { return RecordVisit(ctx, txn, v); });
 }
 
 HttpResponse ApiService::TaskCommand(const HttpRequest& req, const PathParams& p, const Caller& c,

@@ -76,6 +76,8 @@ void ApiService::AddRoutes() {
             });
   AddAuthed("GET", "/api/v1/inbox", "inbox",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Inbox(req, c); });
+  AddAuthed("POST", "/api/v1/tasks/{id}/visit", "tasks.visit",
+            [this](HttpRequest& req, const PathParams& p, const Caller& c) { return VisitTask(req, p, c); });
   AddBoardRoutes();
   AddPostAuditRoutes();
   AddAlertRoutes();

@@ -99,6 +99,7 @@ class ApiService {
   HttpResponse TaskCommand(const HttpRequest& req, const PathParams& p, const Caller& c,
                            const std::string& command);
   HttpResponse BulkClaim(const HttpRequest& req, const Caller& c);
+  HttpResponse VisitTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse StaticFile(const HttpRequest& req);
 
   // Referral proposals and the department's referral inbox (referral_handlers.cpp).
@@ -118,6 +119,7 @@ class ApiService {
   HttpResponse BoardOverdue(const HttpRequest& req, const Caller& c, const std::string& format);
   HttpResponse BoardDecisionTimes(const HttpRequest& req, const Caller& c);
   HttpResponse BoardAssignees(const HttpRequest& req, const Caller& c);
+  HttpResponse BoardPools(const HttpRequest& req, const Caller& c);
   HttpResponse ReassignTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse RemindTask(const HttpRequest& req, const PathParams& p, const Caller& c);
   HttpResponse Notifications(const HttpRequest& req, const Caller& c);

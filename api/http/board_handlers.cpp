@@ -115,6 +115,8 @@ void ApiService::AddBoardRoutes() {
             [this](HttpRequest& req, const PathParams& p, const Caller& c) { return ReassignTask(req, p, c); });
   AddAuthed("POST", "/api/v1/tasks/{id}/remind", "tasks.remind",
             [this](HttpRequest& req, const PathParams& p, const Caller& c) { return RemindTask(req, p, c); });
+  AddAuthed("GET", "/api/v1/board/pools", "board.pools",
+            [this](HttpRequest& req, const PathParams&, const Caller& c) { return BoardPools(req, c); });
   AddAuthed("GET", "/api/v1/policies", "policies.search",
             [this](HttpRequest& req, const PathParams&, const Caller& c) { return Policies(req, c); });
   AddAuthed("GET", "/api/v1/notifications", "notifications.list",
@@ -482,6 +484,40 @@ HttpResponse ApiService::RemindTask(const HttpRequest& req, const PathParams& p,
 // 政策查找: the referral policy catalogue, searched in Chinese (keywords, fuzzy
 // character pairs, pinyin initials); each policy with the department unit
 // nearest to the caller that would handle it.
+HttpResponse ApiService::BoardPools(const HttpRequest& req, const Caller& c) {
+  auto scope = ResolveBoardUnit(req, c);
+  if (!scope.ok()) return ProblemResponse(scope.status());
+  const OrgUnitRecord& unit = *scope->unit;
+  auto counts = rt_.store().CountPools(unit.path);
+  if (!counts.ok()) return ProblemResponse(counts.status());
+  struct Pools {
+    std::int64_t relief = 0, monitoring = 0, general = 0;
+    void Add(Pool p, std::int64_t n) {
+      (p == Pool::kRelief ? relief : p == Pool::kMonitoring ? monitoring : general) += n;
+    }
+    nlohmann::json Json() const {
+      return {{"relief", relief}, {"monitoring", monitoring}, {"general", general},
+              {"total", relief + monitoring + general}};
+    }
+  };
+  Pools total;
+  std::map<std::string, Pools> per_child;
+  for (const auto& pc : *counts) {
+    const OrgUnitRecord* ch = ChildOnPath(rt_.org(), unit, pc.village_id);
+    if (ch == nullptr) continue;
+    total.Add(pc.pool, pc.n);
+    per_child[ch->id].Add(pc.pool, pc.n);
+  }
+  nlohmann::json children = nlohmann::json::array();
+  for (const OrgUnitRecord* ch : rt_.org().Children(unit.id)) {
+    if (ch->tier == Tier::kDepartment) continue;
+    nlohmann::json j = UnitJson(*ch);
+    j.update(per_child[ch->id].Json());
+    children.push_back(std::move(j));
+  }
+  return JsonResponse(200, {{"unit", UnitJson(unit)}, {"totals", total.Json()}, {"children", children}});
+}
+
 HttpResponse ApiService::Policies(const HttpRequest& req, const Caller& c) {
   auto limit = Limit(req, 20, 100);
   if (!limit.ok()) return ProblemResponse(limit.status());

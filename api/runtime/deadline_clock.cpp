@@ -1,5 +1,7 @@
 #include "api/runtime/deadline_clock.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <map>
 
@@ -159,6 +161,44 @@ void DeadlineClock::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+Result<int> DeadlineClock::ScheduleRevisits() {
+  constexpr int kPage = 200;
+  constexpr size_t kBatch = 50;
+  int opened = 0;
+  // Under monitoring (relief or monitoring pool), and refused into the monitoring pool.
+  CaseQuery monitored;
+  monitored.state = CaseState::kMonitor;
+  CaseQuery refused;
+  refused.state = CaseState::kRejected;
+  refused.pool = Pool::kMonitoring;
+  for (CaseQuery q : {monitored, refused}) {
+    q.limit = kPage;
+    for (;;) {
+      JZ_ASSIGN_OR_RETURN(std::vector<CaseRecord> page, rt_.store().ListCases(q));
+      std::vector<CaseId> due;
+      for (const auto& c : page) {
+        if (NeedsQuarterlyRevisit(c)) due.push_back(c.id);
+      }
+      for (size_t i = 0; i < due.size(); i += kBatch) {
+        const std::vector<CaseId> batch(due.begin() + static_cast<std::ptrdiff_t>(i),
+                                        due.begin() + static_cast<std::ptrdiff_t>(std::min(due.size(), i + kBatch)));
+        JZ_ASSIGN_OR_RETURN(int n, WithRetries<int>([&](StoreTxn& txn) -> Result<int> {
+                              int k = 0;
+                              for (CaseId id : batch) {
+                                JZ_ASSIGN_OR_RETURN(auto out, ScheduleQuarterlyRevisit(rt_.ctx(), txn, id));
+                                k += out.has_value();
+                              }
+                              return k;
+                            }));
+        opened += n;
+      }
+      if (static_cast<int>(page.size()) < kPage) break;
+      q.after_id = page.back().id;
+    }
+  }
+  return opened;
+}
+
 void DeadlineClock::Loop() {
   for (;;) {
     auto tick = Tick();
@@ -167,6 +207,16 @@ void DeadlineClock::Loop() {
     } else if (tick->levels_fired > 0) {
       LogLine(spdlog::level::info, {{"msg", "deadline clock"}, {"tasks", tick->tasks},
                                     {"levels", tick->levels_fired}, {"notifications", tick->notifications}});
+    }
+    const std::string today = LocalDayString(rt_.calendar(), rt_.ctx().clock->Now());
+    if (today != revisit_day_) {
+      auto opened = ScheduleRevisits();
+      if (!opened.ok()) {
+        LogLine(spdlog::level::warn, {{"msg", "quarterly revisits failed"}, {"error", opened.status().ToString()}});
+      } else {
+        revisit_day_ = today;
+        if (*opened > 0) LogLine(spdlog::level::info, {{"msg", "quarterly revisits opened"}, {"tasks", *opened}});
+      }
     }
     Status h = RecordOverdueHistory();
     if (!h.ok()) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/runtime/runtime.hpp"
+#include "engine/usecases/monitoring.hpp"
 #include "engine/usecases/supervision.hpp"
 
 namespace jiuzhu {
@@ -66,6 +67,12 @@ class DeadlineClock {
   // Records today's overdue counts per unit, and fills the last `weeks` week
   // ends from the task history where no record exists yet.
   Status RecordOverdueHistory(int weeks = 8);
+  // 一季度一访问: opens this quarter's revisit task for every household that
+  // needs one and has none yet (engine: ScheduleQuarterlyRevisit), in batches
+  // through the executor. Idempotent, also with several processes (the
+  // revisits table's key). In the loop it runs once per local day.
+  // Returns the number of tasks opened.
+  Result<int> ScheduleRevisits();
 
   void Start();
   void Stop();
@@ -84,6 +91,7 @@ class DeadlineClock {
   bool stopping_ = false;
   std::thread thread_;
   std::string history_day_;  // last day recorded by this process
+  std::string revisit_day_;  // local day ScheduleRevisits last ran in the loop
 };
 
 // The local date (Asia/Shanghai) of an instant as "YYYY-MM-DD".

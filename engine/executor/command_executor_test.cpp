@@ -58,6 +58,9 @@ class FakeStore final : public CaseStore {
     Result<std::vector<ReferralRecord>> ListReferrals(CaseId) override {
       return std::vector<ReferralRecord>();
     }
+    Result<std::optional<RevisitRecord>> FindRevisit(const std::string&, const std::string&) override {
+      return std::optional<RevisitRecord>();
+    }
     // Not used by the executor: no key is ever stored.
     Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string&,
                                                              const std::string&) override {
@@ -201,6 +204,7 @@ class FakeStore final : public CaseStore {
   Result<std::vector<ReferralRecord>> ListDepartmentReferrals(const DepartmentReferralQuery&) override {
     return Unused();
   }
+  Result<std::vector<PoolCount>> CountPools(const std::string&) override { return Unused(); }
   Result<std::vector<AuditEventRecord>> ListAuditEvents(CaseId) override { return Unused(); }
   Result<TaskPage> ListInbox(const InboxQuery&) override { return Unused(); }
   Status ForEachCaseHead(

@@ -42,6 +42,9 @@ class StoreTxn {
   virtual Result<std::vector<TaskRecord>> ListActiveTasks(CaseId id) = 0;
   virtual Result<std::optional<TaskRecord>> LockTask(TaskId id) = 0;
   virtual Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) = 0;
+  // The household's revisit of `quarter` ("2026Q1"), if one was scheduled.
+  virtual Result<std::optional<RevisitRecord>> FindRevisit(const std::string& id_hash,
+                                                           const std::string& quarter) = 0;
 
   // Writes all effects. kConflict if the case version or a task state is
   // not what the effects expect, or the open-case-per-ID rule would break
@@ -156,6 +159,14 @@ struct DecisionRecord {
   Micros created_at = 0;
   Micros decided_at = 0;
   std::string programme;
+};
+
+// Households per pool (分层分类) in one village: cases with a pool that are
+// not closed or revoked.
+struct PoolCount {
+  std::string village_id;
+  Pool pool = Pool::kNone;
+  std::int64_t n = 0;
 };
 
 struct OverdueHistoryRow {
@@ -282,6 +293,9 @@ class CaseStore {
   // Cases decided in [from, to) under `org_path`.
   virtual Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
                                                             Micros to) = 0;
+  // Pool counts per village under `org_path` (a subtree; "" = everywhere),
+  // in (village, pool) order; pool none, closed and revoked cases are left out.
+  virtual Result<std::vector<PoolCount>> CountPools(const std::string& org_path) = 0;
   // Overdue counts per unit and day, written by the scheduler once a day.
   virtual Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) = 0;
   virtual Result<std::vector<OverdueHistoryRow>> ListOverdueHistory(const std::string& from_day,

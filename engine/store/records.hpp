@@ -246,6 +246,16 @@ struct IdempotencyRecord {
   Micros created_at = 0;
 };
 
+// One quarter's revisit (一季度一访问) of a household: at most one per
+// (id_hash, quarter), whichever server process schedules it.
+struct RevisitRecord {
+  std::string id_hash;  // the household's ID-number hash (CaseRecord::id_hash)
+  std::string quarter;  // "2026Q1", in Asia/Shanghai
+  CaseId case_id = 0;
+  TaskId task_id = 0;   // the quarterly_visit task opened for it
+  Micros created_at = 0;
+};
+
 // A task row rewritten: `after` replaces the row only while it still holds
 // `before`'s state, unit and role (the task as read in this transaction).
 struct TaskUpdate {
@@ -265,6 +275,7 @@ struct CommandEffects {
   std::vector<ReferralRecord> insert_referrals;
   std::vector<ReferralRecord> update_referrals;  // rewritten by id
   std::vector<NotificationRecord> insert_notifications;
+  std::vector<RevisitRecord> insert_revisits;  // kAlreadyExists when the quarter has one
   AuditEventRecord audit;
 };
 

@@ -105,7 +105,8 @@ Result<CommandOutcome> NoteOnCase(const EngineContext& ctx, StoreTxn& txn, CaseI
   if (!inserts.empty()) {
     nlohmann::json opened = nlohmann::json::array();
     for (const auto& t : inserts) {
-      opened.push_back({{"id", t.id}, {"kind", t.kind}, {"unit", t.org_unit_id}, {"due", FormatUtc(t.due_at)}});
+      opened.push_back({{"id", std::to_string(t.id)}, {"kind", t.kind}, {"unit", t.org_unit_id},
+                        {"due", FormatUtc(t.due_at)}});
     }
     payload["tasks_opened"] = opened;
   }

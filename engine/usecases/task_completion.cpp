@@ -60,7 +60,7 @@ Result<CommandOutcome> CompleteAlertReview(const EngineContext& ctx, StoreTxn& t
     change.event = CaseEvent::kReassess;
     change.facts.reason_given = true;
     change.payload["reason"] = req.reason;
-    change.payload["alert_task"] = task.id;
+    change.payload["alert_task"] = std::to_string(task.id);
     change.completes_task = task.id;
     return RunCaseEvent(ctx, txn, cmd, std::move(change));
   }
@@ -82,7 +82,7 @@ Result<CommandOutcome> CompleteAlertReview(const EngineContext& ctx, StoreTxn& t
     closed.claimed_by = req.actor.username;
     closed.claimed_at = now;
   }
-  nlohmann::json payload = {{"task", task.id}, {"decision", "no_change"}, {"reason", req.reason}};
+  nlohmann::json payload = {{"task", std::to_string(task.id)}, {"decision", "no_change"}, {"reason", req.reason}};
   if (!req.comment.empty()) payload["comment"] = req.comment;
   return NoteOnCase(ctx, txn, task.case_id, *binding, req.actor.username, "alert_reviewed",
                     std::move(payload), {{task, closed}}, {}, now);

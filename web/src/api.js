@@ -182,12 +182,17 @@ export const api = {
   referrals: (query) => request('GET', '/api/v1/referrals', { query }),
   feedback: (caseId, body, idempotencyKey) =>
     request('POST', `/api/v1/cases/${enc(caseId)}/feedback`, { body, idempotencyKey }),
+  // 季度走访: the visit record of a quarterly_visit task.
+  visit: (taskId, body, idempotencyKey) =>
+    request('POST', `/api/v1/tasks/${enc(taskId)}/visit`, { body, idempotencyKey }),
   complete: (taskId, body, idempotencyKey) =>
     request('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/complete`, { body, idempotencyKey }),
 
   // Supervisors' board (督办看板).
   boardSummary: (query) => request('GET', '/api/v1/board/summary', { query }),
   boardTrend: (query) => request('GET', '/api/v1/board/trend', { query }),
+  boardPools: (query) => request('GET', '/api/v1/board/pools', { query }),
+  alerts: (query) => request('GET', '/api/v1/alerts', { query }),
   boardOverdue: (query) => request('GET', '/api/v1/board/overdue', { query }),
   boardDecisionTimes: (query) => request('GET', '/api/v1/board/decision-times', { query }),
   boardAssignees: (unit, role) => request('GET', '/api/v1/board/assignees', { query: { unit, role } }),

@@ -223,17 +223,27 @@ export function factRows(facts) {
   const pool = facts.pool || (a && a.pool)
   if (pool) rows.push({ key: 'pool', value: pool, kind: 'pool' })
   if (a) {
-    if (isNum(a.per_capita_monthly_yuan)) rows.push({ key: 'perCapita', value: a.per_capita_monthly_yuan, kind: 'yuan' })
-    if (isNum(a.dibao_line_monthly_yuan)) rows.push({ key: 'dibaoLine', value: a.dibao_line_monthly_yuan, kind: 'yuan' })
-    if (isNum(a.low_income_line_monthly_yuan)) rows.push({ key: 'lowIncomeLine', value: a.low_income_line_monthly_yuan, kind: 'yuan' })
-    if (isNum(a.annual_income_yuan)) rows.push({ key: 'annualIncome', value: a.annual_income_yuan, kind: 'yuan' })
-    if (isNum(a.assets_yuan)) rows.push({ key: 'assets', value: a.assets_yuan, kind: 'yuan' })
-    if (isNum(a.annual_medical_expense_yuan)) rows.push({ key: 'medical', value: a.annual_medical_expense_yuan, kind: 'yuan' })
-    if (isNum(a.annual_education_expense_yuan)) rows.push({ key: 'education', value: a.annual_education_expense_yuan, kind: 'yuan' })
-    if (Array.isArray(a.members)) {
-      rows.push({ key: 'members', value: a.members.length, kind: 'count', names: a.members.map((m) => (m && m.name) || '').filter(Boolean) })
+    // Two shapes: the calculator's record (money as {fen, yuan}, nested under income,
+    // standards, household) and the older flat one (…_yuan numbers).
+    const money = (m) => (m && typeof m === 'object' ? (isNum(m.fen) ? m.fen / 100 : Number(m.yuan)) : undefined)
+    const yuan = (flat, nested) => (isNum(flat) ? flat : money(nested))
+    const push = (key, v) => { if (isNum(v)) rows.push({ key, value: v, kind: 'yuan' }) }
+    const income = a.income || {}
+    const standards = a.standards || {}
+    const assets = a.assets || {}
+    push('perCapita', yuan(a.per_capita_monthly_yuan, income.per_capita_monthly))
+    push('dibaoLine', yuan(a.dibao_line_monthly_yuan, standards.dibao_line_monthly))
+    push('lowIncomeLine', yuan(a.low_income_line_monthly_yuan, standards.low_income_line_monthly))
+    push('annualIncome', yuan(a.annual_income_yuan, income.annual_total))
+    push('assets', yuan(a.assets_yuan, assets.deposits))
+    push('medical', yuan(a.annual_medical_expense_yuan, income.medical_expense))
+    push('education', yuan(a.annual_education_expense_yuan, income.education_expense))
+    const members = Array.isArray(a.members) ? a.members : a.household && Array.isArray(a.household.members) ? a.household.members : null
+    if (members) {
+      rows.push({ key: 'members', value: members.length, kind: 'count', names: members.map((m) => (m && m.name) || '').filter(Boolean) })
     }
-    if (a.reason) rows.push({ key: 'reason', value: String(a.reason), kind: 'text' })
+    const reason = a.reason || (Array.isArray(a.reasons) ? a.reasons.filter(Boolean).join('；') : '')
+    if (reason) rows.push({ key: 'reason', value: String(reason), kind: 'text' })
   }
   if (facts.pledge && typeof facts.pledge === 'object') {
     rows.push({

@@ -158,6 +158,25 @@ test('decision events and the facts they were taken on', () => {
   assert.equal(byKey.pledge.value, true)
   assert.equal(byKey.pledge.signer, '杨建国')
   assert.equal(byKey.lowIncomeLine, undefined) // not stored: left out
+  // The calculator's record: money as {fen, yuan}, nested.
+  const nested = factRows({
+    route: 'fast_track',
+    pool: 'relief',
+    assessment: {
+      pool: 'relief',
+      reasons: ['人均收入低于低保标准', '重病'],
+      standards: { dibao_line_monthly: { fen: 79000, yuan: '790.00' }, low_income_line_monthly: { fen: 118500, yuan: '1185.00' } },
+      income: { per_capita_monthly: { fen: 32050, yuan: '320.50' }, medical_expense: { fen: 3000000, yuan: '30000.00' } },
+      household: { members: [{ name: '王小梅' }, { name: '李强' }] },
+    },
+  })
+  const nestedByKey = Object.fromEntries(nested.map((r) => [r.key, r.value]))
+  assert.equal(nestedByKey.perCapita, 320.5)
+  assert.equal(nestedByKey.dibaoLine, 790)
+  assert.equal(nestedByKey.lowIncomeLine, 1185)
+  assert.equal(nestedByKey.medical, 30000)
+  assert.equal(nestedByKey.members, 2)
+  assert.equal(nestedByKey.reason, '人均收入低于低保标准；重病')
   assert.deepEqual(factRows(null), [])
   assert.deepEqual(factRows({ route: 'ordinary', pledge: null }).map((r) => [r.key, r.value]), [['route', 'ordinary'], ['pledge', false]])
   // Pool from the assessment when the facts have none; odd members are tolerated.

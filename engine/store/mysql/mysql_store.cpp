@@ -807,6 +807,28 @@ Result<std::vector<OverdueItem>> MysqlStore::ListOverdue(const OverdueQuery& q) 
       });
 }
 
+Result<std::vector<PoolCount>> MysqlStore::CountPools(const std::string& org_path) {
+  return WithConnection(*pool_, "CountPools", [&](Connection& c) -> Result<std::vector<PoolCount>> {
+    sql::PreparedStatement& ps = c.Prepared(
+        "SELECT village_id, pool, COUNT(*) FROM cases WHERE org_path LIKE ? ESCAPE '!' "
+        "AND pool <> 'none' AND state NOT IN ('closed', 'revoked') "
+        "GROUP BY village_id, pool ORDER BY village_id, pool");
+    Binder(ps).Str(EscapeLike(org_path) + "%");
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    std::vector<PoolCount> out;
+    while (rs->next()) {
+      mysql::RowReader r(*rs);
+      PoolCount p;
+      p.village_id = r.Str();
+      const std::string pool = r.Str();
+      p.pool = ParsePool(pool).value_or(Pool::kNone);
+      p.n = r.Int();
+      out.push_back(std::move(p));
+    }
+    return out;
+  });
+}
+
 Result<std::vector<DecisionRecord>> MysqlStore::ListDecisions(const std::string& org_path,
                                                               Micros from, Micros to) {
   return WithConnection(*pool_, "ListDecisions", [&](Connection& c) {

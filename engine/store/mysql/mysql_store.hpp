@@ -117,6 +117,7 @@ class MysqlStore final : public CaseStore {
   // Reads the stored generated column tasks.overdue_due (due_at of active tasks with
   // escalation_level > 0, else NULL) through its index (overdue_due, id).
   Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override;
+  Result<std::vector<PoolCount>> CountPools(const std::string& org_path) override;
   // Ordered by (decided_at, id).
   Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
                                                     Micros to) override;

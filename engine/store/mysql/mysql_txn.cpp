@@ -53,6 +53,11 @@ const std::string kAddDueCount =
 const std::string kAddBoardCount =
     "INSERT INTO task_board_counts (org_unit_id, programme, stage, overdue, slot, n) "
     "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)";
+const std::string kFindRevisit =
+    "SELECT id_hash, quarter, case_id, task_id, created_at FROM revisits "
+    "WHERE id_hash = ? AND quarter = ? FOR UPDATE";
+const std::string kInsertRevisit =
+    "INSERT INTO revisits (id_hash, quarter, case_id, task_id, created_at) VALUES (?, ?, ?, ?, ?)";
 const std::string kInsertReferral = InsertWithIdSql("referrals", kReferralValueColumns);
 const std::string kUpdateReferral = UpdateSql("referrals", kReferralValueColumns, "id = ?");
 const std::string kInsertAudit = std::string("INSERT INTO audit_events (") + kAuditColumns +
@@ -153,6 +158,24 @@ Result<std::optional<CaseRecord>> MysqlTxn::FindOpenCaseByIdHash(const std::stri
     sql::PreparedStatement& ps = lease_->Prepared(kFindOpenCase);
     ps.setString(1, id_hash);
     return ReadOptional<CaseRecord>(ps, ReadCase);
+  });
+}
+
+Result<std::optional<RevisitRecord>> MysqlTxn::FindRevisit(const std::string& id_hash,
+                                                           const std::string& quarter) {
+  return Run("FindRevisit", [&]() -> Result<std::optional<RevisitRecord>> {
+    sql::PreparedStatement& ps = lease_->Prepared(kFindRevisit);
+    Binder(ps).Str(id_hash).Str(quarter);
+    return ReadOptional<RevisitRecord>(ps, [](sql::ResultSet& rs) -> Result<RevisitRecord> {
+      RowReader r(rs);
+      RevisitRecord v;
+      v.id_hash = r.Str();
+      v.quarter = r.Str();
+      v.case_id = r.Int();
+      v.task_id = r.Int();
+      v.created_at = r.Int();
+      return v;
+    });
   });
 }
 
@@ -261,6 +284,16 @@ Status MysqlTxn::ApplyStatements(const CommandEffects& fx) {
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != 1062) throw;
       return AlreadyExists("referral " + std::to_string(r.id) + " already exists");
+    }
+  }
+  for (const RevisitRecord& r : fx.insert_revisits) {
+    sql::PreparedStatement& ps = c.Prepared(kInsertRevisit);
+    Binder(ps).Str(r.id_hash).Str(r.quarter).Int(r.case_id).Int(r.task_id).Int(r.created_at);
+    try {
+      ps.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != 1062) throw;
+      return AlreadyExists("the household already has its revisit of " + r.quarter);
     }
   }
   for (const ReferralRecord& r : fx.update_referrals) {

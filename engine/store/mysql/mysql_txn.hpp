@@ -34,6 +34,8 @@ class MysqlTxn final : public StoreTxn {
   Result<std::optional<CaseRecord>> FindOpenCaseByIdHash(const std::string& id_hash) override;
   Result<std::vector<TaskRecord>> ListActiveTasks(CaseId id) override;
   Result<std::optional<TaskRecord>> LockTask(TaskId id) override;
+  Result<std::optional<RevisitRecord>> FindRevisit(const std::string& id_hash,
+                                                   const std::string& quarter) override;
   Result<std::vector<ReferralRecord>> ListReferrals(CaseId id) override;
 
   // Writes in this order: new case, case update, new tasks, task updates, new referrals,

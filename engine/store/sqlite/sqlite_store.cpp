@@ -406,6 +406,18 @@ Status InsertReferral(Conn& c, const ReferralRecord& r) {
   return st.Run("insert referral");
 }
 
+Status InsertRevisit(Conn& c, const RevisitRecord& r) {
+  Stmt st(c, "INSERT INTO revisits (id_hash, quarter, case_id, task_id, created_at) "
+             "VALUES (?,?,?,?,?)");
+  st.Bind(1, r.id_hash).Bind(2, r.quarter).Bind(3, r.case_id).Bind(4, r.task_id);
+  st.Bind(5, r.created_at);
+  Status s = st.Run("insert revisit");
+  if (s.code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("the household already has its revisit of " + r.quarter);
+  }
+  return s;
+}
+
 Status UpdateReferral(Conn& c, const ReferralRecord& r) {
   Stmt st(c,
           "UPDATE referrals SET status=?, note=?, answer=?, answer_json=?, due_at=?, "
@@ -751,6 +763,18 @@ class SqliteTxn final : public StoreTxn {
     return Collect<ReferralRecord>(st, "list referrals", ReadReferral);
   }
 
+  Result<std::optional<RevisitRecord>> FindRevisit(const std::string& id_hash,
+                                                   const std::string& quarter) override {
+    Stmt st(c(), "SELECT id_hash, quarter, case_id, task_id, created_at FROM revisits "
+                 "WHERE id_hash=? AND quarter=?");
+    st.Bind(1, id_hash).Bind(2, quarter);
+    JZ_ASSIGN_OR_RETURN(auto rows, Collect<RevisitRecord>(st, "read revisit", [](const Stmt& s) {
+      return RevisitRecord{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4)};
+    }));
+    if (rows.empty()) return std::optional<RevisitRecord>();
+    return std::optional<RevisitRecord>(std::move(rows[0]));
+  }
+
   Status Apply(const CommandEffects& fx) override {
     if (fx.insert_case) JZ_RETURN_IF_ERROR(InsertCase(c(), *fx.insert_case));
     if (fx.update_case) JZ_RETURN_IF_ERROR(UpdateCase(c(), *fx.update_case, fx.expected_version));
@@ -759,6 +783,7 @@ class SqliteTxn final : public StoreTxn {
     for (const auto& r : fx.update_referrals) JZ_RETURN_IF_ERROR(UpdateReferral(c(), r));
     for (const auto& t : fx.insert_tasks) JZ_RETURN_IF_ERROR(InsertTask(c(), t));
     for (const auto& n : fx.insert_notifications) JZ_RETURN_IF_ERROR(InsertNotification(c(), n));
+    for (const auto& r : fx.insert_revisits) JZ_RETURN_IF_ERROR(InsertRevisit(c(), r));
     JZ_RETURN_IF_ERROR(InsertAudit(c(), fx.audit));
     counts_.AddCommand(fx);
     return Status::Ok();
@@ -1342,7 +1367,9 @@ Result<std::vector<ReferralRecord>> SqliteStore::ListDepartmentReferrals(
   Stmt st(lease.conn(), sql);
   int i = 1;
   for (const auto& u : q.department_unit_ids) st.Bind(i++, u);
-  st.Bind(i++, q.after_due).Bind(i++, q.after_due).Bind(i++, q.after_id);
+  st.Bind(i++, q.after_due);
+  st.Bind(i++, q.after_due);
+  st.Bind(i++, q.after_id);
   if (q.status) st.Bind(i++, std::string(ReferralStatusName(*q.status)));
   st.Bind(i++, static_cast<std::int64_t>(q.limit));
   return Collect<ReferralRecord>(st, "list department referrals", ReadReferral);
@@ -1597,6 +1624,18 @@ Result<std::vector<OverdueItem>> SqliteStore::ListOverdue(const OverdueQuery& q)
     item.task = ReadTask(s);
     item.applicant_name = s.Text(18);
     return item;
+  });
+}
+
+Result<std::vector<PoolCount>> SqliteStore::CountPools(const std::string& org_path) {
+  JZ_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  Stmt st(lease.conn(),
+          "SELECT village_id, pool, count(*) FROM cases WHERE substr(org_path, 1, ?) = ? "
+          "AND pool <> 'none' AND state NOT IN ('closed', 'revoked') "
+          "GROUP BY village_id, pool ORDER BY village_id, pool");
+  st.Bind(1, static_cast<std::int64_t>(org_path.size())).Bind(2, org_path);
+  return Collect<PoolCount>(st, "count pools", [](const Stmt& s) {
+    return PoolCount{s.Text(0), ParsePool(s.Text(1)).value_or(Pool::kNone), s.Int(2)};
   });
 }
 

@@ -75,6 +75,7 @@ class SqliteStore final : public CaseStore {
   Result<std::vector<BoardCount>> CountActiveDueOnDays(std::int64_t first_day,
                                                        std::int64_t last_day) override;
   Result<std::vector<OverdueItem>> ListOverdue(const OverdueQuery& q) override;
+  Result<std::vector<PoolCount>> CountPools(const std::string& org_path) override;
   Result<std::vector<DecisionRecord>> ListDecisions(const std::string& org_path, Micros from,
                                                     Micros to) override;
   Status SaveOverdueHistory(const std::vector<OverdueHistoryRow>& rows) override;
