@@ -204,6 +204,9 @@ export const api = {
   auditStats: (query) => request('GET', '/api/v1/post-audit/stats', { query }),
   creditRecords: (query) => request('GET', '/api/v1/credit-records', { query }),
 
+  // Alerts from data-comparison and sensor feeds (监测预警): status, case_id, cursor, limit.
+  alerts: (query) => request('GET', '/api/v1/alerts', { query }),
+
   // Notifications (the bell).
   notifications: (query) => request('GET', '/api/v1/notifications', { query }),
   markNotificationRead: (id) => request('POST', `/api/v1/notifications/${enc(id)}/read`, { body: {} }),

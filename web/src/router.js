@@ -3,6 +3,7 @@ import { session } from './session.js'
 import { setUnauthenticatedHandler } from './api.js'
 import { isSupervisor } from './board.js'
 import { isAuditor } from './audit.js'
+import { canSeeAlerts } from './alerts.js'
 import LoginView from './views/LoginView.vue'
 import InboxView from './views/InboxView.vue'
 import CaseView from './views/CaseView.vue'
@@ -21,6 +22,8 @@ export const router = createRouter({
     { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },
     // Also on demand (ECharts too): the auditors' sampling page.
     { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { auditor: true } },
+    // Alerts (监测预警) for those who follow them.
+    { path: '/alerts', name: 'alerts', component: () => import('./views/AlertsView.vue'), meta: { alerts: true } },
     { path: '/:rest(.*)*', name: 'not-found', component: NotFoundView, meta: { public: true } },
   ],
 })
@@ -32,6 +35,7 @@ router.beforeEach((to) => {
   if (to.name === 'login' && session.token && !to.query.expired) return { name: 'inbox' }
   if (to.meta.supervisor && !isSupervisor(session.user)) return { name: 'inbox' }
   if (to.meta.auditor && !isAuditor(session.user)) return { name: 'inbox' }
+  if (to.meta.alerts && !canSeeAlerts(session.user)) return { name: 'inbox' }
   return true
 })
 
