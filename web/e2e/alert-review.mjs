@@ -154,6 +154,31 @@ await scenario('alert-review', async ({ base, browser }) => {
   assert((await page.locator(`[data-test=alert-row][data-alert="${alert.id}"]`).count()) === 0, 'the matched one is not under 未匹配')
   await shot(page, 'alert-review-unmatched')
 
+  step('paging: 30 more unmatched alerts, the next page by the cursor')
+  for (let i = 0; i < 30; i++) {
+    const r = await postAlert(base, feed.token, {
+      source: 'power_grid', kind: 'abnormal_utilities', id_number: makeIdNumber('640202', '19710101', 100 + i),
+      occurred_at: occurred, details: `用电量异常 #${i}`, external_id: `e2e-paging-${i}`,
+    })
+    assert(r.status === 202 && r.body.alert.status === 'unmatched', `paging alert ${i}: ${r.status}`)
+  }
+  await page.locator('[data-test=status-all]').click()
+  await waitAlertsLoaded(page, 'all')
+  await page.locator('[data-test=status-unmatched]').click()
+  await waitAlertsLoaded(page, 'unmatched')
+  const rows = page.locator('[data-test=alerts-table] [data-test=alert-row]')
+  assert((await rows.count()) === 30, `a first page of 30: ${await rows.count()}`)
+  assert((await page.locator(`[data-test=alert-row][data-alert="${unmatchedId}"]`).count()) === 0, 'the oldest is on the next page')
+  await page.locator('[data-test=alerts-more]').click()
+  await page.locator(`[data-test=alert-row][data-alert="${unmatchedId}"]`).waitFor()
+  const ids = await rows.evaluateAll((els) => els.map((e) => e.dataset.alert))
+  assert(ids.length === 31 && new Set(ids).size === 31, `31 distinct alerts after the next page: ${ids.length}`)
+  const sunLi = await apiAs(base, 'sun.li')
+  const all = await sunLi.get('/api/v1/alerts?status=unmatched&limit=500')
+  assert(JSON.stringify(ids) === JSON.stringify(all.items.map((a) => a.id)), 'the same alerts in the same order as the API')
+  // The second page held fewer than 30: no cursor, no button.
+  await page.locator('[data-test=alerts-more]').waitFor({ state: 'detached' })
+
   step('the English switch labels the page')
   await page.locator('[data-test=lang]').click()
   assert((await strangerRow.innerText()).includes('Unmatched'), 'status in English')
