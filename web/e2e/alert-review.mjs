@@ -98,6 +98,30 @@ await scenario('alert-review', async ({ base, browser }) => {
   assert(reviewText.includes('预警核查') && reviewText.includes('核实无变化') && reviewText.includes(reason), `the review event: ${reviewText}`)
   await shot(page, 'alert-review-done')
 
+  step('a vehicle alert on another monitored household: 重新评估 sends it back to assessment')
+  const other = monitored.items.find((c) => c.id !== caseId)
+  assert(other, 'the demo data has a second monitored household in 星海镇')
+  const otherFull = await liNa.get(`/api/v1/cases/${other.id}`)
+  const vehicle = await postAlert(base, feed.token, {
+    source: 'traffic_police', kind: 'new_vehicle', id_number: otherFull.id_number, occurred_at: occurred,
+    details: '新增小型轿车登记（e2e）', external_id: `e2e-${other.id}-car`,
+  })
+  assert(vehicle.status === 201 && vehicle.body.alert.task_id, `matched: ${JSON.stringify(vehicle.body)}`)
+  await page.goto(`${base}/cases/${other.id}?task=${vehicle.body.alert.task_id}`)
+  await page.locator(`[data-test=task-alert][data-alert="${vehicle.body.alert.id}"]`).waitFor()
+  assert((await page.locator('[data-test=task-alert-kind]').innerText()).includes('新增车辆登记'), 'the vehicle alert')
+  assert((await page.locator('[data-test=task-alert-amount]').count()) === 0, 'no amount for a vehicle alert')
+  await page.locator('[data-test=decision-reassess]').click()
+  await fill(page, 'reason', '核实新增车辆属实，家庭财产变化，重新评估')
+  await page.locator('[data-test=decision-submit]').click()
+  await confirmBox(page)
+  await page.locator('[data-test=timeline-item][data-action=reassess][data-actor="li.na"]').waitFor()
+  const reassessed = await liNa.get(`/api/v1/cases/${other.id}`)
+  assert(reassessed.state === 'assess', `back to assessment: ${reassessed.state}`)
+  const vTask = reassessed.tasks.find((x) => x.id === vehicle.body.alert.task_id)
+  assert(vTask && vTask.state === 'done', `the review task is done: ${JSON.stringify(vTask)}`)
+  assert((await page.locator('[data-test=case-state]').innerText()).includes('综合评估'), 'the case shows 综合评估')
+
   step('an alert for nobody’s ID number is kept as unmatched')
   const stranger = makeIdNumber('640202', '19700101', 987)
   const unmatched = await postAlert(base, feed.token, {
