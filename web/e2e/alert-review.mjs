@@ -9,7 +9,7 @@
 //  4. An alert for an ID number nobody has an open case for is kept as unmatched:
 //     sun.li (市级) sees it under 未匹配 on /alerts, li.na does not; li.na sees the
 //     matched one with a link to its case, and a small medical expense under 低于阈值.
-import { apiAs, assert, confirmBox, fill, makeIdNumber, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
+import { apiAs, assert, choose, confirmBox, fill, makeIdNumber, newPage, scenario, shot, signInUi, signOutUi, step } from './lib.mjs'
 
 const STREET = '640202100' // 星海镇, li.na's street
 
@@ -53,9 +53,12 @@ await scenario('alert-review', async ({ base, browser }) => {
   step('li.na finds 预警核查 in 待认领 and opens the case with it')
   await signInUi(page, base, 'li.na')
   await page.locator('[data-test=tab-queue]').click()
+  await choose(page, 'filter-kind', '预警核查')
   const row = page.locator(`[data-test=inbox-table] tr:has([data-test=inbox-row][data-task="${taskId}"])`)
   await row.waitFor()
   assert((await row.innerText()).includes('预警核查'), 'the inbox names the task 预警核查')
+  const rowTexts = await page.locator('[data-test=inbox-table] tbody tr').allInnerTexts()
+  assert(rowTexts.length >= 1 && rowTexts.every((x) => x.includes('预警核查')), `the kind filter shows alert reviews only: ${rowTexts.length}`)
   await row.locator('[data-test=household]').click()
   const taskAlert = page.locator(`[data-test=task-alert][data-alert="${alert.id}"]`)
   await taskAlert.waitFor()
