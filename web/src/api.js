@@ -192,7 +192,6 @@ export const api = {
   boardSummary: (query) => request('GET', '/api/v1/board/summary', { query }),
   boardTrend: (query) => request('GET', '/api/v1/board/trend', { query }),
   boardPools: (query) => request('GET', '/api/v1/board/pools', { query }),
-  alerts: (query) => request('GET', '/api/v1/alerts', { query }),
   boardOverdue: (query) => request('GET', '/api/v1/board/overdue', { query }),
   boardDecisionTimes: (query) => request('GET', '/api/v1/board/decision-times', { query }),
   boardAssignees: (unit, role) => request('GET', '/api/v1/board/assignees', { query: { unit, role } }),
@@ -216,6 +215,9 @@ export const api = {
     request('POST', `/api/v1/post-audit/items/${enc(itemId)}/${enc(step)}`, { body, idempotencyKey }),
   auditStats: (query) => request('GET', '/api/v1/post-audit/stats', { query }),
   creditRecords: (query) => request('GET', '/api/v1/credit-records', { query }),
+
+  // Alerts from data-comparison and sensor feeds (监测预警): status, case_id, cursor, limit.
+  alerts: (query) => request('GET', '/api/v1/alerts', { query }),
 
   // Notifications (the bell).
   notifications: (query) => request('GET', '/api/v1/notifications', { query }),

@@ -55,9 +55,9 @@ export function decisionsFor(programmeCode, stage) {
   return (s && s.decisions) || []
 }
 
-// Post-audit tasks hang off the case's monitoring stage, and the API labels
+// Post-audit and alert review tasks hang off the case's stage, and the API labels
 // them with that stage's task name (救助后回访); the catalogue's own names win.
-const OWN_KIND_NAMES = ['post_audit', 'post_audit_reverify', 'post_audit_decision']
+const OWN_KIND_NAMES = ['post_audit', 'post_audit_reverify', 'post_audit_decision', 'alert_review']
 
 // Task kinds across programmes, for the inbox filter: [{kind, name}].
 export function taskKinds() {
@@ -67,7 +67,7 @@ export function taskKinds() {
       if (s.task && !seen.has(s.task)) seen.set(s.task, s.task_name)
     }
   }
-  // Post-audit tasks belong to no programme stage; they are offered too.
+  // Post-audit and alert review tasks belong to no programme stage; they are offered too.
   for (const kind of OWN_KIND_NAMES) if (!seen.has(kind)) seen.set(kind, '')
   return Array.from(seen, ([kind, name]) => ({ kind, name }))
 }

@@ -3,6 +3,7 @@ import { session } from './session.js'
 import { setUnauthenticatedHandler } from './api.js'
 import { isDepartmentHandler, isSupervisor } from './board.js'
 import { isAuditor } from './audit.js'
+import { canSeeAlerts } from './alerts.js'
 import LoginView from './views/LoginView.vue'
 import InboxView from './views/InboxView.vue'
 import CaseView from './views/CaseView.vue'
@@ -22,6 +23,8 @@ export const router = createRouter({
     { path: '/board', name: 'board', component: () => import('./views/BoardView.vue'), meta: { supervisor: true } },
     // Also on demand (ECharts too): the auditors' sampling page.
     { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { auditor: true } },
+    // Alerts (监测预警) for those who follow them.
+    { path: '/alerts', name: 'alerts', component: () => import('./views/AlertsView.vue'), meta: { alerts: true } },
     { path: '/:rest(.*)*', name: 'not-found', component: NotFoundView, meta: { public: true } },
   ],
 })
@@ -34,6 +37,7 @@ router.beforeEach((to) => {
   if (to.meta.supervisor && !isSupervisor(session.user)) return { name: 'inbox' }
   if (to.meta.auditor && !isAuditor(session.user)) return { name: 'inbox' }
   if (to.meta.department && !isDepartmentHandler(session.user)) return { name: 'inbox' }
+  if (to.meta.alerts && !canSeeAlerts(session.user)) return { name: 'inbox' }
   return true
 })
 
