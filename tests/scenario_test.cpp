@@ -883,10 +883,10 @@ TEST_P(ScenarioTest, AssessmentUsesTheDistrictStandardsOfTheYear) {
   // A year the standards data does not cover: refused, nothing written.
   const CaseId c = WalkTo(CaseState::kAssess, 23, "韩淑珍");
   ASSERT_NE(c, 0);
-  h_.SetTime("2027-03-02T09:00:00+08:00");
+  h_.SetTime("2029-03-02T09:00:00+08:00");
   const std::string before = h_.Fingerprint();
   EXPECT_TRUE(FailsWith(h_.Do(AssessCase, AssessRequest{h_.Cmd("li.na", c), household("韩淑珍")}),
-                        ErrorCode::kFailedPrecondition, {"大武口区", "2027"}, "year"));
+                        ErrorCode::kFailedPrecondition, {"大武口区", "2029"}, "year"));
   // Bad facts name the field.
   AssessmentInput bad = household("韩淑珍");
   bad.income[0].monthly.pop_back();
