@@ -207,6 +207,7 @@ int CmdServe(const Args& args) {
   if (args.Has("demo")) {
     std::printf("Demo accounts (password jiuzhu2026): li.na street reviewer 星海镇 · chen.jing district approver 大武口区\n"
                 "  wang.hua village officer 星光村 · he.ping 残联 handler · liu.yang district supervisor · sun.li city supervisor\n"
+                "  zhou.min auditor 大武口区 · wei.dong second district approver 大武口区 · feed.bigdata data feed (alerts)\n"
                 "  (all: jiuzhu users)   Stop with Ctrl-C.\n");
   }
   std::fflush(stdout);
