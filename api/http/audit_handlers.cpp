@@ -69,6 +69,21 @@ Result<SampleView> VisibleSample(Runtime& rt, const std::string& id_text, const 
   return SampleView{std::move(*s), std::move(items)};
 }
 
+// Items matching `q` under any of the caller's units, each once (their scopes may overlap).
+Result<std::vector<AuditItemRecord>> ItemsInScope(Runtime& rt, const UserRecord& user,
+                                                  AuditItemQuery q) {
+  std::vector<AuditItemRecord> out;
+  std::set<std::int64_t> seen;
+  for (const auto& path : ScopePaths(rt.org(), user)) {
+    q.org_path = path;
+    JZ_ASSIGN_OR_RETURN(auto items, rt.store().ListAuditItems(q));
+    for (auto& i : items) {
+      if (seen.insert(i.id).second) out.push_back(std::move(i));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void ApiService::AddPostAuditRoutes() {
@@ -257,19 +272,14 @@ HttpResponse ApiService::ListAuditItems(const HttpRequest& req, const Caller& c)
     if (!n) return ProblemResponse(InvalidArgument("sample_id must be a sample's id", "sample_id"));
     sample_id = *n;
   }
+  AuditItemQuery q;
+  q.sample_id = sample_id;
+  q.limit = 100000;
+  auto in_scope = ItemsInScope(rt_, c.user, q);
+  if (!in_scope.ok()) return ProblemResponse(in_scope.status());
   std::vector<AuditItemRecord> found;
-  std::set<std::int64_t> seen;  // scopes may overlap
-  for (const auto& path : ScopePaths(rt_.org(), c.user)) {
-    AuditItemQuery q;
-    q.sample_id = sample_id;
-    q.org_path = path;
-    q.limit = 100000;
-    auto items = rt_.store().ListAuditItems(q);
-    if (!items.ok()) return ProblemResponse(items.status());
-    for (auto& i : *items) {
-      if (!status.empty() && i.status != status) continue;
-      if (seen.insert(i.id).second) found.push_back(std::move(i));
-    }
+  for (auto& i : *in_scope) {
+    if (status.empty() || i.status == status) found.push_back(std::move(i));
   }
   std::sort(found.begin(), found.end(),
             [](const AuditItemRecord& a, const AuditItemRecord& b) { return a.id > b.id; });
@@ -366,22 +376,14 @@ HttpResponse ApiService::PostAuditStatistics(const HttpRequest& req, const Calle
   if (tier_name != "district" && tier_name != "street") {
     return ProblemResponse(InvalidArgument("tier must be district or street", "tier"));
   }
-  std::vector<AuditItemRecord> all;
-  std::set<std::int64_t> seen;  // scopes may overlap
-  for (const auto& path : ScopePaths(rt_.org(), c.user)) {
-    AuditItemQuery q;
-    q.org_path = path;
-    q.approved_from = period->first;
-    q.approved_to = period->second;
-    q.limit = 1000000;
-    auto items = rt_.store().ListAuditItems(q);
-    if (!items.ok()) return ProblemResponse(items.status());
-    for (auto& i : *items) {
-      if (seen.insert(i.id).second) all.push_back(std::move(i));
-    }
-  }
+  AuditItemQuery q;
+  q.approved_from = period->first;
+  q.approved_to = period->second;
+  q.limit = 1000000;
+  auto all = ItemsInScope(rt_, c.user, q);
+  if (!all.ok()) return ProblemResponse(all.status());
   const PostAuditStats stats =
-      ComputePostAuditStats(all, tier_name == "street" ? Tier::kStreet : Tier::kDistrict);
+      ComputePostAuditStats(*all, tier_name == "street" ? Tier::kStreet : Tier::kDistrict);
   nlohmann::json body = PostAuditStatsJson(rt_, stats);
   body["from"] = FormatUtc(period->first);
   body["to"] = FormatUtc(period->second);

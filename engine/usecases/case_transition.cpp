@@ -167,6 +167,20 @@ nlohmann::json DecisionFacts(const CaseRecord& c) {
   return facts;
 }
 
+TaskUpdate TaskDoneBy(const TaskRecord& t, const std::string& actor, const std::string& outcome,
+                      Micros now) {
+  TaskRecord closed = t;
+  closed.state = TaskState::kDone;
+  closed.completed_at = now;
+  closed.escalate_at = 0;
+  closed.outcome = outcome;
+  if (closed.claimed_by.empty()) {
+    closed.claimed_by = actor;
+    closed.claimed_at = now;
+  }
+  return {t, closed};
+}
+
 bool IsSideTask(const TaskRecord& t) { return IsPostAuditTask(t) || t.kind == kTaskAlertReview; }
 
 Status CaseNotFound(CaseId id) { return NotFound("case " + std::to_string(id) + " not found"); }

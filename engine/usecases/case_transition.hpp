@@ -49,6 +49,11 @@ Result<CommandOutcome> NoteOnCase(const EngineContext& ctx, StoreTxn& txn, CaseI
 // pledge as stored), sealed into the decision's audit event.
 nlohmann::json DecisionFacts(const CaseRecord& c);
 
+// The update that closes `t` as done by `actor` with `outcome` at `now` (claimed by the
+// actor if nobody held it; it leaves the deadline clock).
+TaskUpdate TaskDoneBy(const TaskRecord& t, const std::string& actor, const std::string& outcome,
+                      Micros now);
+
 // Tasks outside the stage's own work (post-audit, alert review): stage changes leave them
 // open; a terminal transition closes them.
 bool IsSideTask(const TaskRecord& t);

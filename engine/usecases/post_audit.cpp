@@ -93,20 +93,6 @@ Result<ItemAndTask> LockItemTask(StoreTxn& txn, const UserRecord& actor, std::in
   return ItemAndTask{std::move(*item), std::move(*task), std::move(*binding)};
 }
 
-TaskUpdate CloseTask(const TaskRecord& t, const std::string& actor, const std::string& outcome,
-                     Micros now) {
-  TaskRecord closed = t;
-  closed.state = TaskState::kDone;
-  closed.completed_at = now;
-  closed.escalate_at = 0;
-  closed.outcome = outcome;
-  if (closed.claimed_by.empty()) {
-    closed.claimed_by = actor;
-    closed.claimed_at = now;
-  }
-  return {t, closed};
-}
-
 Status CheckText(const std::string& text, const char* field, const char* what) {
   if (Blank(text)) return InvalidArgument(std::string(what) + " is required", field);
   if (text.size() > kMaxText) return InvalidArgument(std::string(what) + " is too long", field);
@@ -437,7 +423,7 @@ Result<ItemOutcome> RecordFinding(const EngineContext& ctx, StoreTxn& txn,
   JZ_ASSIGN_OR_RETURN(CommandOutcome cmd,
                       NoteOnCase(ctx, txn, item.case_id, it.binding, req.actor.username,
                                  "post_audit_finding", payload,
-                                 {CloseTask(it.task, req.actor.username, req.result, now)},
+                                 {TaskDoneBy(it.task, req.actor.username, req.result, now)},
                                  std::move(inserts), now));
   JZ_RETURN_IF_ERROR(txn.UpdateAuditItem(item, kItemPending));
   return ItemOutcome{std::move(item), std::move(cmd), std::nullopt};
@@ -468,7 +454,7 @@ Result<ItemOutcome> RecordReverification(const EngineContext& ctx, StoreTxn& txn
   JZ_ASSIGN_OR_RETURN(CommandOutcome cmd,
                       NoteOnCase(ctx, txn, item.case_id, it.binding, req.actor.username,
                                  "post_audit_reverified", payload,
-                                 {CloseTask(it.task, req.actor.username, "reverified", now)}, {t},
+                                 {TaskDoneBy(it.task, req.actor.username, "reverified", now)}, {t},
                                  now));
   JZ_RETURN_IF_ERROR(txn.UpdateAuditItem(item, kItemReverifying));
   return ItemOutcome{std::move(item), std::move(cmd), std::nullopt};
@@ -554,7 +540,7 @@ Result<ItemOutcome> DecidePostAudit(const EngineContext& ctx, StoreTxn& txn,
     JZ_ASSIGN_OR_RETURN(out.command,
                         NoteOnCase(ctx, txn, item.case_id, it.binding, req.actor.username,
                                    "post_audit_decision", payload,
-                                   {CloseTask(it.task, req.actor.username, d, now)}, {}, now));
+                                   {TaskDoneBy(it.task, req.actor.username, d, now)}, {}, now));
   }
   JZ_RETURN_IF_ERROR(txn.UpdateAuditItem(item, kItemAwaitingDecision));
   out.item = std::move(item);

@@ -153,15 +153,7 @@ Result<CommandOutcome> RecordVisit(const EngineContext& ctx, StoreTxn& txn,
   const std::int64_t expected = c.version;
   c.version += 1;
   c.updated_at = now;
-  TaskRecord closed = *task;
-  closed.state = TaskState::kDone;
-  closed.completed_at = now;
-  closed.escalate_at = 0;
-  closed.outcome = "record_visit";
-  if (closed.claimed_by.empty()) {
-    closed.claimed_by = req.actor.username;
-    closed.claimed_at = now;
-  }
+  const TaskUpdate close = TaskDoneBy(*task, req.actor.username, "record_visit", now);
   nlohmann::json payload = {{"task", task->id},
                             {"visited_on", req.visited_on},
                             {"findings", req.findings},
@@ -186,13 +178,13 @@ Result<CommandOutcome> RecordVisit(const EngineContext& ctx, StoreTxn& txn,
   CommandEffects fx;
   fx.update_case = c;
   fx.expected_version = expected;
-  fx.update_tasks.push_back({*task, closed});
+  fx.update_tasks.push_back(close);
   fx.audit = ev;
   JZ_RETURN_IF_ERROR(txn.Apply(fx));
   CommandOutcome out;
   out.case_after = std::move(c);
   out.event = std::move(ev);
-  out.updated_tasks.push_back(std::move(closed));
+  out.updated_tasks.push_back(close.after);
   return out;
 }
 

@@ -73,19 +73,10 @@ Result<CommandOutcome> CompleteAlertReview(const EngineContext& ctx, StoreTxn& t
                     ", not " + std::to_string(*req.expected_version) + "; reload and retry");
   }
   const Micros now = ctx.clock->Now();
-  TaskRecord closed = task;
-  closed.state = TaskState::kDone;
-  closed.completed_at = now;
-  closed.escalate_at = 0;
-  closed.outcome = "no_change";
-  if (closed.claimed_by.empty()) {
-    closed.claimed_by = req.actor.username;
-    closed.claimed_at = now;
-  }
   nlohmann::json payload = {{"task", std::to_string(task.id)}, {"decision", "no_change"}, {"reason", req.reason}};
   if (!req.comment.empty()) payload["comment"] = req.comment;
   return NoteOnCase(ctx, txn, task.case_id, *binding, req.actor.username, "alert_reviewed",
-                    std::move(payload), {{task, closed}}, {}, now);
+                    std::move(payload), {TaskDoneBy(task, req.actor.username, "no_change", now)}, {}, now);
 }
 
 }  // namespace
